@@ -1,0 +1,52 @@
+# Shared by the scripts in this directory: paths, the Jupyter environment and timing.
+# shellcheck shell=bash
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export REPO
+export PATH="$REPO/bin:$PATH"
+export JUPYTER_PATH="$REPO/.jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+# Notebooks run on the pure-Go backend unless the user picks another.
+# Jupyter's Python debugger warns about frozen modules on every start; it is noise here.
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+export GOMLX_BACKEND="${GOMLX_BACKEND:-neuralart}"
+
+# step "description" command...: runs a command, printing what it does and how long it took.
+step() {
+	local what=$1
+	shift
+	local start=$SECONDS
+	printf '==> %s\n' "$what"
+	"$@" || {
+		printf 'FAILED: %s\n' "$what" >&2
+		return 1
+	}
+	printf '    done in %ds\n' $((SECONDS - start))
+}
+
+# setup_done reports whether scripts/setup.sh has already installed everything.
+setup_done() {
+	[ -x "$REPO/bin/gonb" ] && [ -x "$REPO/bin/goimports" ] && [ -x "$REPO/bin/gopls" ] && [ -x "$REPO/bin/nbcheck" ] &&
+		[ -f "$REPO/.jupyter/kernels/neuralart/kernel.json" ] && [ -f "$REPO/go.work" ] &&
+		jupyter nbconvert --version >/dev/null 2>&1
+}
+
+ensure_setup() {
+	setup_done || "$REPO/scripts/setup.sh"
+}
+
+# execute_notebook NOTEBOOK OUTDIR [nbcheck flags...]: runs the notebook headless with the
+# project's kernel into OUTDIR/NAME.ipynb, then prints its report line (time, cells, images)
+# and fails naming the cell of the first error.
+execute_notebook() {
+	local notebook=$1 outdir=$2
+	shift 2
+	local start=$SECONDS log
+	log="$outdir/$(basename "$notebook" .ipynb).log"
+	mkdir -p "$outdir"
+	if ! jupyter nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.kernel_name=neuralart \
+		--ExecutePreprocessor.timeout=3600 --output-dir "$outdir" "$notebook" >"$log" 2>&1; then
+		echo "FAIL: $notebook: jupyter nbconvert failed; its log, $log, ends with:" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+	nbcheck -took "$((SECONDS - start))s" "$@" "$outdir/$(basename "$notebook")"
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test: gofmt, go vet, go test ./..., a short fuzzing run of each fuzz
+# target, and every notebook executed headless in quick mode (failing on any error
+# output or on a missing promised output). Sets up first when needed (CI starts bare).
+set -uo pipefail
+source "$(dirname "$0")/lib/common.sh"
+ensure_setup || exit 1
+cd "$REPO"
+export NEURALART_QUICK=1
+logs=out/test
+mkdir -p "$logs"
+passed=0 failed=0
+pass() { passed=$((passed + $1)); }
+fail() { failed=$((failed + $1)); }
+
+echo "==> gofmt"
+unformatted=$(gofmt -l pkg scripts)
+if [ -n "$unformatted" ]; then echo "FAIL: gofmt would change: $unformatted"; fail 1; else pass 1; fi
+
+echo "==> go vet ./..."
+if go vet ./...; then pass 1; else fail 1; fi
+
+echo "==> go test ./... (log: $logs/go-test.log)"
+start=$SECONDS
+go test -count=1 -timeout 25m -v ./... >"$logs/go-test.log" 2>&1
+grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|build failed|\[setup failed\]' "$logs/go-test.log" | grep -v -- '--- PASS\|--- SKIP'
+go_passed=$(grep -cE '^--- PASS' "$logs/go-test.log")
+go_failed=$(grep -cE '^--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:' "$logs/go-test.log")
+echo "go test: $go_passed passed, $go_failed failed in $((SECONDS - start))s"
+pass "$go_passed"
+fail "$go_failed"
+
+echo "==> fuzzing each fuzz target briefly (${NEURALART_FUZZTIME:=10s} each)"
+while IFS=: read -r file name; do
+	pkg=./$(dirname "$file")
+	if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$NEURALART_FUZZTIME" "$pkg" >"$logs/fuzz-$name.log" 2>&1; then
+		echo "ok   $name ($pkg)"
+		pass 1
+	else
+		echo "FAIL $name ($pkg): see $logs/fuzz-$name.log"
+		tail -n 15 "$logs/fuzz-$name.log"
+		fail 1
+	fi
+done < <(grep -roE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' pkg | sed 's/func //')
+
+echo "==> notebooks in quick mode (outputs in $logs/)"
+nb_passed=0 nb_failed=0
+for notebook in notebooks/*.ipynb; do
+	if execute_notebook "$notebook" "$logs" -expect; then nb_passed=$((nb_passed + 1)); else nb_failed=$((nb_failed + 1)); fi
+done
+echo "notebooks: $nb_passed passed, $nb_failed failed"
+pass "$nb_passed"
+fail "$nb_failed"
+
+echo "total: $passed passed, $failed failed"
+[ "$failed" = 0 ]
