@@ -1,0 +1,137 @@
+package datasets
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif" // decoders for the formats ImageFolder reads
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	_ "golang.org/x/image/bmp"
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp"
+)
+
+// ImageFolderOptions give the size of the images [LoadImageFolder] produces.
+type ImageFolderOptions struct {
+	// Width and Height of every image; Height 0 means Width (square).
+	Width, Height int
+	// Channels is 3 (RGB, the default) or 1 (grayscale, ITU-R 601 luma).
+	Channels int
+}
+
+// imageExtensions are the file name endings LoadImageFolder decodes
+// (compared case-insensitively); other files are skipped.
+var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+
+// LoadImageFolder reads a directory laid out like torchvision's ImageFolder:
+// root/<class>/<image>, classes sorted by name, labels their index. A root
+// with images but no subdirectories is one class named "". Each image is
+// scaled (bilinear, antialiased) so that it covers Width x Height and then
+// centre-cropped, like torchvision's Resize + CenterCrop. A file that does
+// not decode is an error naming it.
+func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
+	if opts.Width <= 0 {
+		return nil, fmt.Errorf("datasets: image folder %s: width %d, expected a positive size", root, opts.Width)
+	}
+	if opts.Height == 0 {
+		opts.Height = opts.Width
+	}
+	if opts.Channels == 0 {
+		opts.Channels = 3
+	}
+	if opts.Channels != 1 && opts.Channels != 3 {
+		return nil, fmt.Errorf("datasets: image folder %s: %d channels, expected 1 or 3", root, opts.Channels)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: image folder: %w", err)
+	}
+	var classes []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			classes = append(classes, e.Name())
+		}
+	}
+	if len(classes) == 0 {
+		classes = []string{""}
+	}
+	d := &Dataset{Name: filepath.Base(root), Channels: opts.Channels, Height: opts.Height, Width: opts.Width, Classes: classes}
+	for label, class := range classes {
+		files, err := imageFiles(filepath.Join(root, class))
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range files {
+			pixels, err := loadResized(path, opts)
+			if err != nil {
+				return nil, err
+			}
+			d.Pixels = append(d.Pixels, pixels...)
+			d.Labels = append(d.Labels, label)
+		}
+	}
+	if d.Len() == 0 {
+		return nil, fmt.Errorf("datasets: image folder %s: no images (%s) found", root, strings.Join(imageExtensions, ", "))
+	}
+	return d, nil
+}
+
+// imageFiles lists the image files directly inside dir, sorted.
+func imageFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: image folder: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if !e.IsDir() && slices.Contains(imageExtensions, ext) {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	return files, nil
+}
+
+// loadResized decodes path and returns its pixels CHW at the asked size.
+func loadResized(path string, opts ImageFolderOptions) ([]uint8, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	defer f.Close()
+	src, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %s: cannot decode image: %w", path, err)
+	}
+	b := src.Bounds()
+	if b.Empty() {
+		return nil, fmt.Errorf("datasets: %s: empty image", path)
+	}
+	// Scale so the image covers the target, then keep the centre.
+	scale := max(float64(opts.Width)/float64(b.Dx()), float64(opts.Height)/float64(b.Dy()))
+	sw := max(opts.Width, int(float64(b.Dx())*scale+0.5))
+	sh := max(opts.Height, int(float64(b.Dy())*scale+0.5))
+	scaled := image.NewRGBA(image.Rect(0, 0, sw, sh))
+	draw.BiLinear.Scale(scaled, scaled.Bounds(), src, b, draw.Src, nil)
+	x0, y0 := (sw-opts.Width)/2, (sh-opts.Height)/2
+	plane := opts.Width * opts.Height
+	out := make([]uint8, opts.Channels*plane)
+	for y := range opts.Height {
+		for x := range opts.Width {
+			c := scaled.RGBAAt(x0+x, y0+y)
+			i := y*opts.Width + x
+			if opts.Channels == 1 {
+				out[i] = color.GrayModel.Convert(c).(color.Gray).Y
+				continue
+			}
+			out[i], out[plane+i], out[2*plane+i] = c.R, c.G, c.B
+		}
+	}
+	return out, nil
+}
