@@ -1,0 +1,36 @@
+package style
+
+import (
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
+)
+
+// Gram returns the Gram matrices of a batch of feature maps, Gatys et al.
+// (2016), eq. 3, normalised by the number of entries of one feature map:
+//
+//	G^l_ij = 1/(C·H·W) · Σ_k F^l_ik · F^l_jk
+//
+// features is [N, C, H, W] (NCHW); the result is [N, C, C]. The
+// normalisation is PyTorch's neural style tutorial's (and neural-style's),
+// which makes style losses comparable across layers and image sizes.
+func Gram(features *Node) *Node {
+	dims := features.Shape().Dimensions
+	if len(dims) != 4 {
+		panicf("style.Gram: want features [N, C, H, W], got shape %s", features.Shape())
+	}
+	n, c, hw := dims[0], dims[1], dims[2]*dims[3]
+	flat := Reshape(features, n, c, hw)
+	gram := Einsum("nck,ndk->ncd", flat, flat)
+	return DivScalar(gram, float64(c*hw))
+}
+
+// StyleLayerLoss is one layer's style term, Gatys et al. (2016), eq. 4, with
+// the mean in place of their 1/(4·N²·M²) factor:
+//
+//	E_l = 1/(N·C²) · Σ_ij (G^l_ij − A^l_ij)²
+//
+// features is F^l of the image being optimised, [N, C, H, W]; targetGram is
+// A^l, the Gram matrix of the style image at the same layer, [N, C, C] (or
+// [1, C, C], broadcast over the batch).
+func StyleLayerLoss(features, targetGram *Node) *Node {
+	return ReduceAllMean(Square(Sub(Gram(features), targetGram)))
+}
