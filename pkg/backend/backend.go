@@ -8,14 +8,78 @@ import (
 // Name is the name this backend is registered under (GOMLX_BACKEND=neuralart).
 const Name = "neuralart"
 
-// NewPureGo returns the project's pure-Go backend.
-// (Interim: plain simplego until the lowering builder lands.)
-func NewPureGo() (backends.Backend, error) {
-	return simplego.New("")
+func init() {
+	backends.Register(Name, func(config string) (backends.Backend, error) { return newPureGo(config) })
 }
 
-// New returns the backend chosen for the whole project.
-// (Interim: always the pure-Go backend.)
-func New() (backends.Backend, error) {
-	return NewPureGo()
+// Backend is the project's pure-Go GoMLX backend: simplego (GoMLX's portable
+// Go backend) plus lowerings of the ops simplego lacks (Pad, Reverse,
+// SelectAndScatter, BatchNorm, DynamicSlice, DynamicUpdateSlice) and a
+// convolution computed as patches (im2col) and one DotGeneral.
+//
+// Buffers, compilation and execution are simplego's: only graph building
+// differs, see Builder.
+type Backend struct {
+	*simplego.Backend
 }
+
+// NewPureGo returns the project's pure-Go backend, registered as Name.
+func NewPureGo() (backends.Backend, error) { return newPureGo("") }
+
+// newPureGo accepts simplego's configuration string (e.g. "parallelism=2").
+func newPureGo(config string) (*Backend, error) {
+	b, err := simplego.New(config)
+	if err != nil {
+		return nil, err
+	}
+	return &Backend{Backend: b.(*simplego.Backend)}, nil
+}
+
+// Name returns the backend's name, Name.
+func (b *Backend) Name() string { return Name }
+
+// String returns Name.
+func (b *Backend) String() string { return Name }
+
+// Description says what the backend is.
+func (b *Backend) Description() string {
+	return "neuralart pure-Go backend (GoMLX simplego + lowered Pad, Reverse, SelectAndScatter, BatchNorm, DynamicSlice and im2col convolutions)"
+}
+
+// Capabilities reports simplego's capabilities plus the lowered ops.
+func (b *Backend) Capabilities() backends.Capabilities {
+	c := b.Backend.Capabilities().Clone()
+	for _, op := range loweredOps {
+		c.Operations[op] = true
+	}
+	return c
+}
+
+// loweredOps are the ops this backend adds to simplego.
+var loweredOps = []backends.OpType{
+	backends.OpTypePad,
+	backends.OpTypeReverse,
+	backends.OpTypeSelectAndScatterMax,
+	backends.OpTypeSelectAndScatterMin,
+	backends.OpTypeBatchNormForInference,
+	backends.OpTypeBatchNormForTraining,
+	backends.OpTypeBatchNormGradient,
+	backends.OpTypeDynamicSlice,
+	backends.OpTypeDynamicUpdateSlice,
+	backends.OpTypeConvGeneral,
+}
+
+// Builder returns a graph builder that lowers the ops simplego lacks.
+func (b *Backend) Builder(name string) backends.Builder {
+	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder)}
+}
+
+// Builder is simplego's builder with the lowered ops overridden. Each
+// lowering emits only simplego ops, so the compiled graph runs on simplego's
+// executor; configurations that cannot be lowered return an error here, at
+// build time, never at run time.
+type Builder struct {
+	*simplego.Builder
+}
+
+var _ backends.Builder = (*Builder)(nil)

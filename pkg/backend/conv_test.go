@@ -1,0 +1,140 @@
+package backend
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+)
+
+func fill(n, v int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = v
+	}
+	return r
+}
+
+var convTable = []struct {
+	name string
+	c    convConfig
+}{
+	{"3x3", convConfig{batch: 2, inChannels: 3, outChannels: 4, spatial: []int{6, 5}, kernel: []int{3, 3},
+		strides: []int{1, 1}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{1, 1}, {1, 1}}}},
+	{"stride2-asym-pad", convConfig{batch: 1, inChannels: 2, outChannels: 3, spatial: []int{7, 8}, kernel: []int{4, 3},
+		strides: []int{2, 3}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{1, 2}, {0, 1}}}},
+	{"input-dilation", convConfig{batch: 2, inChannels: 2, outChannels: 2, spatial: []int{4, 3}, kernel: []int{3, 2},
+		strides: []int{1, 1}, inputDilations: []int{2, 3}, kernelDilations: []int{1, 1}, paddings: [][2]int{{2, 2}, {1, 1}}}},
+	{"kernel-dilation", convConfig{batch: 1, inChannels: 3, outChannels: 2, spatial: []int{9, 7}, kernel: []int{3, 2},
+		strides: []int{1, 2}, inputDilations: []int{1, 1}, kernelDilations: []int{2, 3}, paddings: [][2]int{{0, 0}, {2, 0}}}},
+	{"negative-padding", convConfig{batch: 1, inChannels: 2, outChannels: 2, spatial: []int{8, 6}, kernel: []int{2, 2},
+		strides: []int{1, 1}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{-1, -2}, {0, -1}}}},
+	{"channel-groups", convConfig{batch: 2, inChannels: 6, outChannels: 4, spatial: []int{5, 5}, kernel: []int{3, 3},
+		strides: []int{1, 1}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{1, 1}, {1, 1}}, channelGroups: 2}},
+	{"batch-groups", convConfig{batch: 6, inChannels: 2, outChannels: 6, spatial: []int{5, 4}, kernel: []int{2, 3},
+		strides: []int{1, 1}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{0, 1}, {1, 1}}, batchGroups: 3}},
+	{"kernel-larger-than-output", convConfig{batch: 2, inChannels: 2, outChannels: 3, spatial: []int{9, 8}, kernel: []int{7, 6},
+		strides: []int{1, 1}, inputDilations: []int{1, 1}, kernelDilations: []int{1, 1}, paddings: [][2]int{{0, 0}, {0, 1}}}},
+	{"1d", convConfig{batch: 2, inChannels: 3, outChannels: 2, spatial: []int{10}, kernel: []int{3},
+		strides: []int{2}, inputDilations: []int{1}, kernelDilations: []int{1}, paddings: [][2]int{{1, 1}}}},
+	{"3d", convConfig{batch: 1, inChannels: 2, outChannels: 2, spatial: []int{4, 5, 3}, kernel: []int{2, 3, 2},
+		strides: []int{1, 2, 1}, inputDilations: []int{1, 1, 2}, kernelDilations: []int{1, 1, 1}, paddings: [][2]int{{0, 1}, {1, 1}, {1, 0}}}},
+}
+
+// checkConv compares ConvGeneral on the backend with referenceConv, with the
+// input, kernel and output axes laid out by the given permutations of the
+// canonical layouts.
+func checkConv(t *testing.T, rng *rand.Rand, c convConfig, inPerm, kPerm, outPerm []int) {
+	t.Helper()
+	cg, bg := c.groups()
+	x := randomArray(rng, append([]int{c.batch, c.inChannels}, c.spatial...)...)
+	k := randomArray(rng, append([]int{c.inChannels / cg, c.outChannels}, c.kernel...)...)
+	want := referenceConv(c, x, k).transposed(outPerm)
+	n := len(c.spatial)
+	axes := backends.ConvolveAxesConfig{InputSpatial: make([]int, n), KernelSpatial: make([]int, n), OutputSpatial: make([]int, n)}
+	for pos, a := range inPerm {
+		switch {
+		case a == 0:
+			axes.InputBatch = pos
+		case a == 1:
+			axes.InputChannels = pos
+		default:
+			axes.InputSpatial[a-2] = pos
+		}
+	}
+	for pos, a := range kPerm {
+		switch {
+		case a == 0:
+			axes.KernelInputChannels = pos
+		case a == 1:
+			axes.KernelOutputChannels = pos
+		default:
+			axes.KernelSpatial[a-2] = pos
+		}
+	}
+	for pos, a := range outPerm {
+		switch {
+		case a == 0:
+			axes.OutputBatch = pos
+		case a == 1:
+			axes.OutputChannels = pos
+		default:
+			axes.OutputSpatial[a-2] = pos
+		}
+	}
+	got := execute(t, func(x, k *graph.Node) *graph.Node {
+		return graph.ConvGeneral(x, k, axes, c.strides, c.paddings, c.inputDilations, c.kernelDilations, cg, bg)
+	}, x.transposed(inPerm), k.transposed(kPerm))[0]
+	assertClose(t, fmt.Sprintf("%+v axes %+v", c, axes), got, want, 1e-12)
+}
+
+func TestConvGeneralTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range convTable {
+		t.Run(tc.name, func(t *testing.T) {
+			id := iotaRange(len(tc.c.spatial) + 2)
+			checkConv(t, rng, tc.c, id, id, id)
+			// Channels-last input and output, kernel [k..., in, out].
+			last := append(iotaRange(len(tc.c.spatial) + 2)[2:], 1)
+			last = append([]int{0}, last...)
+			kernelLast := append(iotaRange(len(tc.c.spatial) + 2)[2:], 0, 1)
+			checkConv(t, rng, tc.c, last, kernelLast, last)
+		})
+	}
+}
+
+func TestConvGeneralRandomSweep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 60 {
+		n := 1 + rng.IntN(2)
+		c := convConfig{batch: 1 + rng.IntN(3), spatial: make([]int, n), kernel: make([]int, n),
+			strides: make([]int, n), inputDilations: make([]int, n), kernelDilations: make([]int, n), paddings: make([][2]int, n)}
+		groups := 1 + rng.IntN(2)
+		switch rng.IntN(3) {
+		case 0:
+			c.channelGroups = groups
+		case 1:
+			c.batchGroups = groups
+			c.batch *= groups
+		}
+		c.inChannels = (1 + rng.IntN(3)) * groups
+		c.outChannels = (1 + rng.IntN(3)) * groups
+		for i := range n {
+			c.kernel[i] = 1 + rng.IntN(4)
+			c.strides[i] = 1 + rng.IntN(3)
+			c.inputDilations[i] = 1 + rng.IntN(2)
+			c.kernelDilations[i] = 1 + rng.IntN(2)
+			c.paddings[i] = [2]int{rng.IntN(4) - 1, rng.IntN(4) - 1}
+			effK := (c.kernel[i]-1)*c.kernelDilations[i] + 1
+			// Spatial size large enough for at least one output.
+			for c.spatial[i] = 1 + rng.IntN(8); (c.spatial[i]-1)*c.inputDilations[i]+1+c.paddings[i][0]+c.paddings[i][1] < effK; c.spatial[i]++ {
+			}
+		}
+		inPerm := rng.Perm(n + 2)
+		kPerm := rng.Perm(n + 2)
+		outPerm := rng.Perm(n + 2)
+		t.Run(fmt.Sprint(trial), func(t *testing.T) { checkConv(t, rng, c, inPerm, kPerm, outPerm) })
+	}
+}
