@@ -1,8 +1,91 @@
 package backend
 
-import "github.com/gomlx/gomlx/backends"
+import (
+	"fmt"
+	"os"
+	"sync"
 
-// New returns the backend chosen for the whole project.
+	"github.com/gomlx/go-xla/pkg/pjrt"
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/xla"
+	"github.com/pkg/errors"
+)
+
+// New returns the backend chosen for the whole project:
+//
+//  1. $GOMLX_BACKEND when set: "neuralart" (this package's pure-Go backend),
+//     "go" (GoMLX's simplego), "xla:cpu", "xla:cuda", or any other
+//     configuration GoMLX accepts;
+//  2. else XLA, when a PJRT plugin is installed (CUDA preferred over CPU),
+//     found in GoMLX's search paths ($PJRT_PLUGIN_LIBRARY_PATH,
+//     ~/.local/lib/go-xla, /usr/local/lib/go-xla, the system library paths)
+//     without triggering GoMLX's plugin auto-install download;
+//  3. else the pure-Go backend (NewPureGo).
+//
+// The first call says on stderr which backend was chosen and why.
 func New() (backends.Backend, error) {
-	return NewPureGo()
+	config, fromEnv := os.LookupEnv(backends.ConfigEnvVar)
+	c := choose(config, fromEnv, pjrt.AvailablePlugins())
+	b, err := c.open()
+	if err != nil && !fromEnv {
+		c = choice{reason: fmt.Sprintf("XLA plugin %s failed to start (%v)", c.plugin, err)}
+		b, err = c.open()
+	}
+	if err != nil {
+		return nil, err
+	}
+	announce.Do(func() { fmt.Fprintf(os.Stderr, "neuralart: %s: using %s; see docs/gpu.md\n", c.reason, c.describe()) })
+	return b, nil
+}
+
+// announce makes New say its choice once per process.
+var announce sync.Once
+
+// choice is what New decided: a GoMLX configuration from $GOMLX_BACKEND, an
+// XLA plugin path, or (both empty) the pure-Go backend.
+type choice struct {
+	config, plugin, reason string
+}
+
+// choose decides New's backend from $GOMLX_BACKEND and the XLA plugins found
+// (name to path).
+func choose(config string, fromEnv bool, plugins map[string]string) choice {
+	if fromEnv {
+		return choice{config: config, reason: fmt.Sprintf("%s=%q", backends.ConfigEnvVar, config)}
+	}
+	for _, name := range xla.DefaultPlugins {
+		if path, found := plugins[name]; found {
+			return choice{plugin: path, reason: fmt.Sprintf("XLA plugin %q found at %s", name, path)}
+		}
+	}
+	return choice{reason: "XLA plugin not found"}
+}
+
+func (c choice) describe() string {
+	switch {
+	case c.config != "":
+		return fmt.Sprintf("backend %q", c.config)
+	case c.plugin != "":
+		return "the XLA backend"
+	default:
+		return fmt.Sprintf("the pure-Go backend (%s)", Name)
+	}
+}
+
+// open creates the chosen backend. GoMLX panics on an unknown backend name:
+// that becomes an error here.
+func (c choice) open() (b backends.Backend, err error) {
+	switch {
+	case c.config == Name || (c.config == "" && c.plugin == ""):
+		return NewPureGo()
+	case c.plugin != "":
+		// An absolute plugin path makes the XLA backend skip its auto-install.
+		return xla.New(c.plugin)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.Errorf("%s=%q: %v", backends.ConfigEnvVar, c.config, r)
+		}
+	}()
+	return backends.NewWithConfig(c.config)
 }

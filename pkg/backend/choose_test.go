@@ -1,0 +1,70 @@
+package backend
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/go-xla/pkg/pjrt"
+)
+
+func TestChoose(t *testing.T) {
+	plugins := map[string]string{"cpu": "/opt/pjrt_c_api_cpu_plugin.so", "cuda": "/opt/pjrt_c_api_cuda_plugin.so"}
+	for _, tc := range []struct {
+		name                   string
+		env                    string
+		envSet                 bool
+		plugins                map[string]string
+		wantConfig, wantPlugin string
+		wantReason             string
+	}{
+		{"env wins over plugins", "go", true, plugins, "go", "", `GOMLX_BACKEND="go"`},
+		{"env neuralart", "neuralart", true, nil, "neuralart", "", `GOMLX_BACKEND="neuralart"`},
+		{"cuda preferred", "", false, plugins, "", plugins["cuda"], `XLA plugin "cuda" found`},
+		{"cpu plugin", "", false, map[string]string{"cpu": plugins["cpu"]}, "", plugins["cpu"], `XLA plugin "cpu" found`},
+		{"no plugin", "", false, nil, "", "", "XLA plugin not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := choose(tc.env, tc.envSet, tc.plugins)
+			if c.config != tc.wantConfig || c.plugin != tc.wantPlugin || !strings.Contains(c.reason, tc.wantReason) {
+				t.Errorf("choose(%q, %v, %v) = %+v, want config %q, plugin %q, reason containing %q",
+					tc.env, tc.envSet, tc.plugins, c, tc.wantConfig, tc.wantPlugin, tc.wantReason)
+			}
+		})
+	}
+}
+
+func TestNewFromEnv(t *testing.T) {
+	for _, config := range []string{"neuralart", "go"} {
+		t.Setenv("GOMLX_BACKEND", config)
+		b, err := New()
+		if err != nil {
+			t.Fatalf("GOMLX_BACKEND=%s: %v", config, err)
+		}
+		if b.String() != config {
+			t.Errorf("GOMLX_BACKEND=%s: got backend %q", config, b.String())
+		}
+	}
+	t.Setenv("GOMLX_BACKEND", "no-such-backend")
+	if _, err := New(); err == nil || !strings.Contains(err.Error(), "no-such-backend") {
+		t.Errorf("GOMLX_BACKEND=no-such-backend: got error %v, want one naming the backend", err)
+	}
+}
+
+func TestNewWithoutEnv(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "")
+	if err := os.Unsetenv("GOMLX_BACKEND"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Name
+	if len(pjrt.AvailablePlugins()) > 0 {
+		want = "xla"
+	}
+	if b.String() != want {
+		t.Errorf("New() without GOMLX_BACKEND = %q, want %q", b.String(), want)
+	}
+}
