@@ -59,8 +59,9 @@ func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, 
 // DynamicUpdateSlice returns operand with the block at startIndices (one
 // scalar per axis, clamped so the block fits) replaced by update.
 //
-// Lowering: ScatterSum puts update into zeros at the start; a mask built
-// from Iota comparisons picks it over operand (so the values are exact).
+// Lowering: every operand position p gathers update[clamp(p - start)], and a
+// mask (start <= p < start + size on every axis) picks it over operand, so
+// the values are copied exactly.
 func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices []backends.Op) (backends.Op, error) {
 	l := b.lower("DynamicUpdateSlice")
 	s, us := l.shape(operand), l.shape(update)
@@ -70,30 +71,38 @@ func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices [
 	if l.err != nil {
 		return l.done(nil)
 	}
+	r := s.Rank()
 	starts := l.clampedStarts(operand, startIndices, us.Dimensions)
-	axes := iotaRange(s.Rank())
-	zeros := l.broadcast(l.scalar(s.DType, 0), s.Dimensions...)
-	var placed backends.Op
-	if l.err == nil {
-		placed = l.keep(l.b.ScatterSum(zeros, starts, update, 0, axes, nil, axes, true, true))
-	}
+	indexDims := append(slices.Clone(s.Dimensions), 1)
+	indices := make([]backends.Op, r)
 	var inside backends.Op
-	for axis := range axes {
+	for axis := range r {
 		if l.err != nil {
 			break
 		}
-		iota := l.keep(l.b.Iota(shapes.Make(dtypes.Int32, s.Dimensions...), axis))
+		position := l.keep(l.b.Iota(shapes.Make(dtypes.Int32, s.Dimensions...), axis))
 		start := l.reshape(l.sliceAxis(starts, 0, axis, axis+1, 1))
-		end := l.add(start, l.constant([]int32{int32(us.Dimensions[axis])}))
-		in := l.binary(l.b.LogicalAnd, l.binary(l.b.GreaterOrEqual, iota, start), l.binary(l.b.LessThan, iota, end))
+		offset := l.sub(position, start)
+		size := l.constant([]int32{int32(us.Dimensions[axis])})
+		in := l.binary(l.b.LogicalAnd, l.binary(l.b.GreaterOrEqual, offset, l.constant([]int32{0})), l.binary(l.b.LessThan, offset, size))
 		if inside == nil {
 			inside = in
 		} else {
 			inside = l.binary(l.b.LogicalAnd, inside, in)
 		}
+		// Gather clamps out-of-range indices; the mask discards those values.
+		indices[axis] = l.reshape(offset, indexDims...)
+	}
+	ones := make([]int, r)
+	for i := range ones {
+		ones[i] = 1
+	}
+	var gathered backends.Op
+	if l.err == nil {
+		gathered = l.keep(l.b.Gather(update, l.concat(r, indices...), r, nil, iotaRange(r), iotaRange(r), ones, false))
 	}
 	if l.err != nil {
 		return l.done(nil)
 	}
-	return l.done(l.keep(l.b.Where(inside, placed, operand)))
+	return l.done(l.keep(l.b.Where(inside, gathered, operand)))
 }

@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"slices"
+
 	"github.com/gomlx/gomlx/backends"
 )
 
@@ -21,6 +23,23 @@ func (b *Builder) Pad(x, fillValue backends.Op, axesConfig ...backends.PadAxis) 
 		case !fs.IsScalar() || fs.DType != s.DType:
 			l.failf("fill value must be a scalar of the operand's dtype %s, got %s", s.DType, fs)
 		}
+	}
+	if l.err != nil {
+		return l.done(nil)
+	}
+	// A padded axis of size 0 leaves nothing of x: simplego cannot slice
+	// zero-sized tensors, so that case is the fill broadcast to the result.
+	dims := slices.Clone(s.Dimensions)
+	for axis, p := range axesConfig {
+		n := dims[axis]
+		dims[axis] = n + max(n-1, 0)*p.Interior + p.Start + p.End
+		if dims[axis] < 0 || p.Interior < 0 {
+			l.failf("axis %d: padding %+v of a dimension of %d leaves a negative size", axis, p, n)
+			return l.done(nil)
+		}
+	}
+	if slices.Contains(dims, 0) {
+		return l.done(l.broadcast(fillValue, dims...))
 	}
 	for axis, p := range axesConfig {
 		x = l.padAxis(x, fillValue, axis, p)

@@ -1,0 +1,384 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
+)
+
+// runOp builds one graph directly on the backend's Builder (for ops the
+// graph package does not expose) and runs it on float64 inputs.
+func runOp(t *testing.T, build func(b backends.Builder, in []backends.Op) (backends.Op, error), inputs ...array) (array, error) {
+	t.Helper()
+	be := testBackend()
+	b := be.Builder(t.Name())
+	params := make([]backends.Op, len(inputs))
+	buffers := make([]backends.Buffer, len(inputs))
+	for i, in := range inputs {
+		shape := shapes.Make(dtypes.Float64, in.dims...)
+		var err error
+		if params[i], err = b.Parameter(fmt.Sprint("x", i), shape, nil); err != nil {
+			t.Fatal(err)
+		}
+		if buffers[i], err = be.BufferFromFlatData(0, in.data, shape); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := build(b, params)
+	if err != nil {
+		return array{}, err
+	}
+	exec, err := b.Compile([]backends.Op{out}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := exec.Execute(buffers, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, _ := be.BufferShape(outs[0])
+	result := newArray(shape.Dimensions...)
+	if err := be.BufferToFlatData(outs[0], result.data); err != nil {
+		t.Fatal(err)
+	}
+	return result, nil
+}
+
+func referencePad(x array, fill float64, config []backends.PadAxis) array {
+	dims := make([]int, len(x.dims))
+	for i, n := range x.dims {
+		dims[i] = n + max(n-1, 0)*config[i].Interior + config[i].Start + config[i].End
+	}
+	out := newArray(dims...)
+	src := make([]int, len(dims))
+	i := 0
+	for idx := range indicesOf(dims) {
+		out.data[i] = fill
+		inside := true
+		for a, p := range config {
+			q := idx[a] - p.Start
+			if q < 0 || q%(p.Interior+1) != 0 || q/(p.Interior+1) >= x.dims[a] {
+				inside = false
+				break
+			}
+			src[a] = q / (p.Interior + 1)
+		}
+		if inside {
+			out.data[i] = x.at(src...)
+		}
+		i++
+	}
+	return out
+}
+
+func TestPad(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	table := [][]backends.PadAxis{
+		{{Start: 1, End: 2}, {Start: 0, End: 3}},
+		{{Interior: 1}, {Interior: 2, Start: 1}},
+		{{Start: -1, End: -1}, {Start: 2, End: -3, Interior: 1}},
+		{{Start: -4, End: 2}, {}},
+	}
+	for range 60 {
+		table = append(table, []backends.PadAxis{
+			{Start: rng.IntN(7) - 3, End: rng.IntN(7) - 3, Interior: rng.IntN(3)},
+			{Start: rng.IntN(7) - 3, End: rng.IntN(7) - 3, Interior: rng.IntN(3)},
+		})
+	}
+	for i, config := range table {
+		x := randomArray(rng, 4, 3)
+		fill := rng.Float64()
+		got, err := runOp(t, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+			f, err := b.Constant([]float64{fill})
+			if err != nil {
+				return nil, err
+			}
+			return b.Pad(in[0], f, config...)
+		}, x)
+		valid := true
+		for a, p := range config {
+			valid = valid && x.dims[a]+(x.dims[a]-1)*p.Interior+p.Start+p.End >= 0
+		}
+		if !valid {
+			if err == nil {
+				t.Errorf("#%d %+v crops more than the axis: want an error", i, config)
+			}
+			continue
+		}
+		want := referencePad(x, fill, config)
+		if err != nil {
+			t.Fatalf("#%d %+v: %v", i, config, err)
+		}
+		assertClose(t, fmt.Sprintf("#%d Pad %+v", i, config), got, want, 0)
+	}
+}
+
+func TestReverse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	x := randomArray(rng, 3, 4, 2)
+	for _, axes := range [][]int{{0}, {1}, {0, 2}, {0, 1, 2}, {}} {
+		got := execute(t, func(x *graph.Node) *graph.Node { return graph.Reverse(x, axes...) }, x)[0]
+		want := newArray(x.dims...)
+		src := make([]int, 3)
+		i := 0
+		for idx := range indicesOf(x.dims) {
+			copy(src, idx)
+			for _, a := range axes {
+				src[a] = x.dims[a] - 1 - idx[a]
+			}
+			want.data[i] = x.at(src...)
+			i++
+		}
+		assertClose(t, fmt.Sprintf("Reverse%v", axes), got, want, 0)
+	}
+}
+
+// referenceSelectAndScatter scatters source to the first max (or min) of
+// each window, skipping padding.
+func referenceSelectAndScatter(x, source array, window, strides []int, paddings [][2]int, isMax bool) array {
+	out := newArray(x.dims...)
+	pos := make([]int, len(x.dims))
+	best := make([]int, len(x.dims))
+	i := 0
+	for o := range indicesOf(source.dims) {
+		found := false
+		var bestValue float64
+		for w := range indicesOf(window) {
+			valid := true
+			for a := range pos {
+				pos[a] = o[a]*strides[a] + w[a] - paddings[a][0]
+				if pos[a] < 0 || pos[a] >= x.dims[a] {
+					valid = false
+				}
+			}
+			if !valid {
+				continue
+			}
+			v := x.at(pos...)
+			if !found || (isMax && v > bestValue) || (!isMax && v < bestValue) {
+				found, bestValue = true, v
+				copy(best, pos)
+			}
+		}
+		if found {
+			out.data[out.offset(best)] += source.data[i]
+		}
+		i++
+	}
+	return out
+}
+
+func TestSelectAndScatter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	type config struct {
+		window, strides []int
+		paddings        [][2]int
+	}
+	table := []config{
+		{[]int{1, 2, 2}, []int{1, 2, 2}, [][2]int{{0, 0}, {0, 0}, {0, 0}}},
+		{[]int{1, 3, 3}, []int{1, 2, 2}, [][2]int{{0, 0}, {1, 1}, {1, 1}}},
+		{[]int{1, 3, 2}, []int{1, 1, 1}, [][2]int{{0, 0}, {0, 2}, {1, 0}}},
+		{[]int{2, 2, 2}, []int{1, 2, 2}, [][2]int{{0, 0}, {0, 1}, {0, 1}}},
+	}
+	for range 20 {
+		c := config{make([]int, 3), make([]int, 3), make([][2]int, 3)}
+		for a := range 3 {
+			c.window[a], c.strides[a] = 1+rng.IntN(3), 1+rng.IntN(3)
+			c.paddings[a] = [2]int{rng.IntN(c.window[a]), rng.IntN(c.window[a])}
+		}
+		table = append(table, c)
+	}
+	for i, c := range table {
+		x := randomArray(rng, 2, 7, 6)
+		// Ties: quantize so that windows often hold equal maxima.
+		for j := range x.data {
+			x.data[j] = math.Round(x.data[j] * 3)
+		}
+		srcDims := make([]int, 3)
+		for a := range 3 {
+			srcDims[a] = (x.dims[a]+c.paddings[a][0]+c.paddings[a][1]-c.window[a])/c.strides[a] + 1
+		}
+		source := randomArray(rng, srcDims...)
+		for _, isMax := range []bool{true, false} {
+			want := referenceSelectAndScatter(x, source, c.window, c.strides, c.paddings, isMax)
+			got, err := runOp(t, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+				if isMax {
+					return b.SelectAndScatterMax(in[0], in[1], c.window, c.strides, c.paddings)
+				}
+				return b.SelectAndScatterMin(in[0], in[1], c.window, c.strides, c.paddings)
+			}, x, source)
+			if err != nil {
+				t.Fatalf("#%d %+v: %v", i, c, err)
+			}
+			assertClose(t, fmt.Sprintf("#%d max=%v %+v", i, isMax, c), got, want, 1e-12)
+		}
+	}
+}
+
+func TestBatchNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	x := randomArray(rng, 3, 4, 2, 5)
+	scale, offset := randomArray(rng, 4), randomArray(rng, 4)
+	const eps = float64(float32(1e-3)) // the backend's epsilon is a float32
+	mean, variance := newArray(4), newArray(4)
+	count := float64(len(x.data) / 4)
+	i := 0
+	for idx := range indicesOf(x.dims) {
+		mean.data[idx[1]] += x.data[i] / count
+		i++
+	}
+	i = 0
+	for idx := range indicesOf(x.dims) {
+		d := x.data[i] - mean.data[idx[1]]
+		variance.data[idx[1]] += d * d / count
+		i++
+	}
+	want := newArray(x.dims...)
+	i = 0
+	for idx := range indicesOf(x.dims) {
+		c := idx[1]
+		want.data[i] = (x.data[i]-mean.data[c])/math.Sqrt(variance.data[c]+eps)*scale.data[c] + offset.data[c]
+		i++
+	}
+	outs := execute(t, func(x, scale, offset *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
+		return graph.InternalBatchNormForTraining(x, scale, offset, float32(eps), 1)
+	}, x, scale, offset)
+	assertClose(t, "training normalized", outs[0], want, 1e-12)
+	assertClose(t, "training mean", outs[1], mean, 1e-12)
+	assertClose(t, "training variance", outs[2], variance, 1e-12)
+	got := execute(t, func(x, scale, offset, mean, variance *graph.Node) *graph.Node {
+		return graph.InternalBatchNormForInference(x, scale, offset, mean, variance, float32(eps), 1)
+	}, x, scale, offset, mean, variance)[0]
+	assertClose(t, "inference", got, want, 1e-12)
+
+	w := randomArray(rng, x.dims...)
+	checkGradients(t, "BatchNormGradient", func(in []*graph.Node) *graph.Node {
+		y, _, _ := graph.InternalBatchNormForTraining(in[0], in[1], in[2], float32(eps), 1)
+		return weightedSum(y, w)
+	}, x, scale, offset)
+}
+
+// TestBatchNormLayerTraining runs GoMLX's batchnorm layer in training mode,
+// gradient included.
+func TestBatchNormLayerTraining(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	x := randomArray(rng, 4, 3, 3, 2)
+	ctx := context.New()
+	exec, err := context.NewExec(testBackend(), ctx, func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node) {
+		ctx.SetTraining(x.Graph(), true)
+		y := batchnorm.New(ctx, x, 1).Done()
+		loss := graph.ReduceAllSum(graph.Mul(y, y))
+		return y, graph.Gradient(loss, x)[0]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := exec.Exec(x.tensor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := fromTensor(outs[0])
+	// Per channel, the normalized output has mean 0 and variance v/(v+eps).
+	for c := range 3 {
+		var sum, sumSq float64
+		n := 0
+		i := 0
+		for idx := range indicesOf(y.dims) {
+			if idx[1] == c {
+				sum += y.data[i]
+				sumSq += y.data[i] * y.data[i]
+				n++
+			}
+			i++
+		}
+		if m := sum / float64(n); math.Abs(m) > 1e-9 {
+			t.Errorf("channel %d: normalized mean %g, want 0", c, m)
+		}
+		if v := sumSq / float64(n); v < 0.9 || v > 1 { // v/(v+ε)
+			t.Errorf("channel %d: normalized variance %g, want ~1", c, v)
+		}
+	}
+	// With y = (x-m)/√(v+ε), Σy² = N·v/(v+ε) per channel: scaling x by α
+	// changes it only through ε, so ∂Σy²/∂α at α=1, which is ∇·x, is
+	// Σ_c 2·N·v_c·ε/(v_c+ε)².
+	const eps = float64(float32(1e-3)) // the layer's default epsilon, as a float32
+	grad := fromTensor(outs[1])
+	var got, want float64
+	for i := range grad.data {
+		got += grad.data[i] * x.data[i]
+	}
+	n := float64(len(x.data) / 3)
+	for c := range 3 {
+		var sum, sumSq float64
+		i := 0
+		for idx := range indicesOf(x.dims) {
+			if idx[1] == c {
+				sum += x.data[i]
+				sumSq += x.data[i] * x.data[i]
+			}
+			i++
+		}
+		v := sumSq/n - (sum/n)*(sum/n)
+		want += 2 * n * v * eps / ((v + eps) * (v + eps))
+	}
+	if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+		t.Errorf("gradient of Σy² · x = %g, want %g", got, want)
+	}
+}
+
+func TestDynamicSlice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	x := randomArray(rng, 5, 6)
+	sizes := []int{2, 3}
+	for _, start := range [][2]int{{0, 0}, {1, 2}, {3, 3}, {4, 5}, {-2, 1}, {9, -1}} {
+		clamped := [2]int{min(max(start[0], 0), 5-sizes[0]), min(max(start[1], 0), 6-sizes[1])}
+		want := newArray(sizes...)
+		i := 0
+		for idx := range indicesOf(sizes) {
+			want.data[i] = x.at(idx[0]+clamped[0], idx[1]+clamped[1])
+			i++
+		}
+		got := execute(t, func(x *graph.Node) *graph.Node {
+			g := x.Graph()
+			return graph.DynamicSlice(x, []*graph.Node{graph.Const(g, int32(start[0])), graph.Const(g, int32(start[1]))}, sizes)
+		}, x)[0]
+		assertClose(t, fmt.Sprint("DynamicSlice at ", start), got, want, 0)
+
+		update := randomArray(rng, sizes...)
+		want = newArray(x.dims...)
+		copy(want.data, x.data)
+		i = 0
+		for idx := range indicesOf(sizes) {
+			want.data[want.offset([]int{idx[0] + clamped[0], idx[1] + clamped[1]})] = update.data[i]
+			i++
+		}
+		got = execute(t, func(x, u *graph.Node) *graph.Node {
+			g := x.Graph()
+			return graph.DynamicUpdateSlice(x, u, []*graph.Node{graph.Const(g, int64(start[0])), graph.Const(g, int64(start[1]))})
+		}, x, update)[0]
+		assertClose(t, fmt.Sprint("DynamicUpdateSlice at ", start), got, want, 0)
+	}
+	w := randomArray(rng, sizes...)
+	checkGradients(t, "DynamicSlice", func(in []*graph.Node) *graph.Node {
+		g := in[0].Graph()
+		return weightedSum(graph.DynamicSlice(in[0], []*graph.Node{graph.Const(g, int32(2)), graph.Const(g, int32(1))}, sizes), w)
+	}, x)
+}
+
+func TestSliceGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	x := randomArray(rng, 7, 8)
+	slice := func(x *graph.Node) *graph.Node {
+		return graph.Slice(x, graph.AxisRange(1, 7).Stride(2), graph.AxisRange(0, 8).Stride(3))
+	}
+	w := randomArray(rng, execute(t, slice, x)[0].dims...)
+	checkGradients(t, "strided Slice", func(in []*graph.Node) *graph.Node { return weightedSum(slice(in[0]), w) }, x)
+}
