@@ -1,0 +1,321 @@
+package style
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/neuralart/neuralart/pkg/images"
+)
+
+// Step is what Options.Callback sees while a transfer runs.
+type Step struct {
+	Level, Levels int    // the resolution level (0 is the coarsest) and how many there are
+	Evaluation    int    // evaluations of the loss so far at this level, from 1
+	Losses        Losses // the loss terms at Image
+	// Image is the image the loss was evaluated at, [1, 3, H, W] (NCHW), a
+	// copy the callback may keep; with OriginalColors, with the content's
+	// colours already restored.
+	Image *tensors.Tensor
+	Final bool // the level's last report, at its result
+}
+
+// Result is the outcome of a transfer.
+type Result struct {
+	// Image is the result, [1, 3, H, W] (NCHW), with the content's colours
+	// when Options.OriginalColors is set.
+	Image  *tensors.Tensor
+	Losses Losses // the loss terms at the optimised image
+	// History holds the loss at every evaluation, all levels in order.
+	History []Losses
+}
+
+// Transfer paints the content image in the style of the style images (Gatys,
+// Ecker & Bethge 2016): starting from opts.Init, it minimises
+//
+//	L_total(x) = α·Σ_l c_l·L_content^l(x, p) + β·Σ_l w_l·E_l(x, a) + γ·L_TV(x)
+//
+// over the image x with opts.Optimizer, where the targets A^l of the style
+// terms E_l are the blend Σ_i b_i·A^l(a_i) of the style images' Gram
+// matrices. Images are [1, 3, H, W] float32 tensors (NCHW, RGB in [0, 1]) of
+// any size; one is resized (8-bit Catmull-Rom, see images.ResizeTo) only
+// when the size asked for differs from its own. content may be nil when
+// ContentWeight is 0 (texture synthesis, see Texture).
+//
+// The loss and its gradient come from one graph compiled once per level on
+// backend; ctx is checked before every evaluation of the loss.
+func Transfer(ctx context.Context, backend backends.Backend, net Network, content *tensors.Tensor,
+	styles []*tensors.Tensor, opts Options) (*Result, error) {
+	if err := opts.check(len(styles)); err != nil {
+		return nil, err
+	}
+	switch {
+	case content == nil && opts.ContentWeight > 0:
+		return nil, fmt.Errorf("style: no content image, but ContentWeight is %g (use 0 for texture synthesis)", opts.ContentWeight)
+	case content == nil && opts.Init == InitContent && opts.InitImage == nil:
+		return nil, fmt.Errorf("style: Init is %s but there is no content image", opts.Init)
+	case len(styles) == 0 && (opts.StyleWeight > 0 || opts.Init == InitStyle):
+		return nil, fmt.Errorf("style: no style image")
+	}
+	if err := checkImage("content image", content); err != nil {
+		return nil, err
+	}
+	if err := checkImage("Options.InitImage", opts.InitImage); err != nil {
+		return nil, err
+	}
+	for i, s := range styles {
+		if err := checkImage(fmt.Sprintf("style image %d", i), s); err != nil {
+			return nil, err
+		}
+	}
+	extractor, err := newFeatureExtractor(backend, net, opts.ContentLayers, opts.StyleLayers)
+	if err != nil {
+		return nil, err
+	}
+	reference := content
+	if reference == nil {
+		reference = styles[0]
+	}
+	height, width := imageSize(reference)
+	if opts.Size > 0 {
+		height, width = fitLongSide(height, width, opts.Size)
+	}
+	t := &transfer{ctx: ctx, backend: backend, net: net, opts: &opts, extractor: extractor, result: &Result{}}
+	var image *tensors.Tensor
+	for level := range opts.Levels {
+		shrink := 1 << (opts.Levels - 1 - level)
+		h, w := max(1, (height+shrink/2)/shrink), max(1, (width+shrink/2)/shrink)
+		if image, err = t.level(level, h, w, content, styles, image); err != nil {
+			return nil, err
+		}
+	}
+	t.result.Image = image
+	return t.result, nil
+}
+
+// Texture synthesises a texture like the given one (Gatys, Ecker & Bethge,
+// "Texture Synthesis Using Convolutional Neural Networks", NeurIPS 2015,
+// https://arxiv.org/abs/1505.07376): Transfer with no content, ContentWeight
+// 0, starting from noise unless opts.InitImage is set. The output has
+// opts.Size on its longer side with the texture's aspect ratio (the
+// texture's own size when Size is 0).
+func Texture(ctx context.Context, backend backends.Backend, net Network, texture *tensors.Tensor, opts Options) (*Result, error) {
+	opts.ContentWeight = 0
+	if opts.Init == InitContent {
+		opts.Init = InitNoise
+	}
+	return Transfer(ctx, backend, net, nil, []*tensors.Tensor{texture}, opts)
+}
+
+// transfer is the state of one Transfer call across its levels.
+type transfer struct {
+	ctx       context.Context
+	backend   backends.Backend
+	net       Network
+	opts      *Options
+	extractor *featureExtractor
+	result    *Result
+}
+
+// level optimises the image at size height × width, starting from the
+// previous level's result when there is one, and returns its result.
+func (t *transfer) level(level, height, width int, content *tensors.Tensor, styles []*tensors.Tensor,
+	previous *tensors.Tensor) (*tensors.Tensor, error) {
+	opts := t.opts
+	var targets Targets
+	var contentData []float32
+	if content != nil {
+		resized, err := resize(content, height, width)
+		if err != nil {
+			return nil, err
+		}
+		contentData = tensors.MustCopyFlatData[float32](resized)
+		if opts.ContentWeight > 0 {
+			contentTargets, err := t.extractor.targets(resized)
+			if err != nil {
+				return nil, err
+			}
+			targets.Content = contentTargets.Content
+		}
+	}
+	if opts.StyleWeight > 0 {
+		var err error
+		if targets.Style, err = t.styleTargets(styles, max(height, width)); err != nil {
+			return nil, err
+		}
+	}
+	loss, err := NewLoss(t.backend, t.net, targets, height, width, opts)
+	if err != nil {
+		return nil, err
+	}
+	x, err := t.start(previous, content, styles, height, width)
+	if err != nil {
+		return nil, err
+	}
+
+	dims := []int{1, 3, height, width}
+	report := func(evaluation int, losses Losses, x []float32, final bool) error {
+		if opts.Callback == nil {
+			return nil
+		}
+		image, err := t.output(x, contentData, dims)
+		if err != nil {
+			return err
+		}
+		return opts.Callback(Step{Level: level, Levels: opts.Levels, Evaluation: evaluation, Losses: losses, Image: image, Final: final})
+	}
+	every := max(1, opts.CallbackEvery)
+	evaluations := 0
+	objective := func(x, grad []float32) (float64, error) {
+		if err := t.ctx.Err(); err != nil {
+			return 0, err
+		}
+		losses, err := loss.Evaluate(x, grad)
+		if err != nil {
+			return 0, fmt.Errorf("%w, at evaluation %d of level %d (%dx%d); a smaller learning rate or LBFGS.LineSearch may help",
+				err, evaluations+1, level, width, height)
+		}
+		evaluations++
+		t.result.History = append(t.result.History, losses)
+		if evaluations%every == 0 {
+			if err := report(evaluations, losses, x, false); err != nil {
+				return 0, err
+			}
+		}
+		return losses.Total, nil
+	}
+	if err := opts.Optimizer.Minimize(objective, x, opts.Iterations); err != nil {
+		return nil, err
+	}
+	// The optimisers end on a step they have not evaluated: measure it.
+	losses, err := loss.Evaluate(x, make([]float32, len(x)))
+	if err != nil {
+		return nil, fmt.Errorf("%w, at the end of level %d (%dx%d)", err, level, width, height)
+	}
+	t.result.Losses = losses
+	if err := report(evaluations, losses, x, true); err != nil {
+		return nil, err
+	}
+	return t.output(x, contentData, dims)
+}
+
+// output makes the tensor of image x, restoring the content's colours when
+// asked to.
+func (t *transfer) output(x, content []float32, dims []int) (*tensors.Tensor, error) {
+	if t.opts.OriginalColors && content != nil {
+		var err error
+		if x, err = KeepOriginalColors(x, content, 1, dims[2], dims[3]); err != nil {
+			return nil, err
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(x, dims...), nil
+}
+
+// styleTargets returns the blended Gram targets, Σ_i b_i·A^l(a_i), of the
+// style images resized to StyleScale × longSide on their longer side.
+func (t *transfer) styleTargets(styles []*tensors.Tensor, longSide int) ([]*tensors.Tensor, error) {
+	blend := make([]float64, len(styles))
+	var sum float64
+	for i := range styles {
+		blend[i] = layerWeight(t.opts.StyleBlendWeights, i)
+		sum += blend[i]
+	}
+	side := max(1, int(float64(longSide)*t.opts.StyleScale+0.5))
+	var blended [][]float32
+	var shapes [][]int
+	for i, s := range styles {
+		h, w := imageSize(s)
+		h, w = fitLongSide(h, w, side)
+		resized, err := resize(s, h, w)
+		if err != nil {
+			return nil, err
+		}
+		targets, err := t.extractor.targets(resized)
+		if err != nil {
+			return nil, err
+		}
+		for l, gram := range targets.Style {
+			data := tensors.MustCopyFlatData[float32](gram)
+			if i == 0 {
+				blended = append(blended, make([]float32, len(data)))
+				shapes = append(shapes, gram.Shape().Dimensions)
+			}
+			axpy(blend[i]/sum, data, blended[l])
+		}
+	}
+	out := make([]*tensors.Tensor, len(blended))
+	for l, data := range blended {
+		out[l] = tensors.FromFlatDataAndDimensions(data, shapes[l]...)
+	}
+	return out, nil
+}
+
+// start returns the flat data of the level's starting image.
+func (t *transfer) start(previous, content *tensors.Tensor, styles []*tensors.Tensor, height, width int) ([]float32, error) {
+	from := previous
+	switch {
+	case from != nil:
+	case t.opts.InitImage != nil:
+		from = t.opts.InitImage
+	case t.opts.Init == InitContent:
+		from = content
+	case t.opts.Init == InitStyle:
+		from = styles[0]
+	default:
+		rng := rand.New(rand.NewPCG(t.opts.Seed, 0x6e6f697365)) // "noise"
+		x := make([]float32, 3*height*width)
+		for i := range x {
+			x[i] = rng.Float32()
+		}
+		return x, nil
+	}
+	resized, err := resize(from, height, width)
+	if err != nil {
+		return nil, err
+	}
+	return tensors.MustCopyFlatData[float32](resized), nil
+}
+
+// checkImage checks that t, when not nil, is a float32 [1, 3, H, W] image.
+func checkImage(what string, t *tensors.Tensor) error {
+	if t == nil {
+		return nil
+	}
+	dims := t.Shape().Dimensions
+	if t.DType() != dtypes.Float32 || len(dims) != 4 || dims[0] != 1 || dims[1] != 3 || dims[2] < 1 || dims[3] < 1 {
+		return fmt.Errorf("style: the %s must be a float32 [1, 3, H, W] (NCHW) tensor, got %s", what, t.Shape())
+	}
+	return nil
+}
+
+// imageSize returns the height and width of an image [1, 3, H, W].
+func imageSize(t *tensors.Tensor) (height, width int) {
+	dims := t.Shape().Dimensions
+	return dims[2], dims[3]
+}
+
+// fitLongSide scales height × width so that the longer side is longSide,
+// rounding the shorter one, as images.Resize does.
+func fitLongSide(height, width, longSide int) (int, int) {
+	if width >= height {
+		return max(1, (height*longSide+width/2)/width), longSide
+	}
+	return longSide, max(1, (width*longSide+height/2)/height)
+}
+
+// resize returns image resized to height × width, or image itself when it
+// already has that size.
+func resize(image *tensors.Tensor, height, width int) (*tensors.Tensor, error) {
+	if h, w := imageSize(image); h == height && w == width {
+		return image, nil
+	}
+	img, err := images.ImageFromTensor(image, images.NCHW)
+	if err != nil {
+		return nil, fmt.Errorf("style: resizing an image: %w", err)
+	}
+	return images.ToTensor(images.ResizeTo(img, width, height), images.NCHW), nil
+}
