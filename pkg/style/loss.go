@@ -33,7 +33,7 @@ type Targets struct {
 // featureExtractor computes content features and Gram matrices of images;
 // one graph is compiled per image size.
 type featureExtractor struct {
-	exec                        *Exec
+	exec                       *Exec
 	contentLayers, styleLayers []string
 }
 
