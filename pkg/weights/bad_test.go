@@ -1,0 +1,241 @@
+package weights
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/neuralart/neuralart/pkg/internal/fixtures"
+)
+
+// torchZip builds a torch.save-style zip archive from name → content.
+func torchZip(t testing.TB, entries map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, content := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(content))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// safetensors builds a safetensors file from a JSON header and data.
+func safetensors(header string, data []byte) []byte {
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	return append(append(b, header...), data...)
+}
+
+// openBytes opens an in-memory file as Open would open it from disk.
+func openBytes(name string, b []byte) (*File, error) {
+	return NewReader(bytes.NewReader(b), int64(len(b)), name)
+}
+
+// wantError checks that opening b fails with an error containing every one of parts.
+func wantError(t *testing.T, name string, b []byte, parts ...string) {
+	t.Helper()
+	f, err := openBytes(name, b)
+	if err == nil {
+		// Some corruptions only show when the data is read.
+		for _, k := range f.Keys() {
+			if _, err = f.Tensor(k); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil {
+		t.Fatalf("%s: no error", name)
+	}
+	for _, p := range append(parts, name) {
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error %q does not mention %q", name, err, p)
+		}
+	}
+}
+
+// Hand-assembled pickles (protocol 2) that call something other than tensor reconstruction.
+const (
+	// os.system("echo pwned") via GLOBAL + REDUCE.
+	pickleOSSystem = "\x80\x02cos\nsystem\nq\x00X\x0a\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03."
+	// builtins.eval("1") via STACK_GLOBAL, as protocol 4 spells it.
+	pickleEval = "\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c\x011\x85R."
+	// collections.OrderedDict is allowed, but not called with arguments.
+	pickleOrderedDictArgs = "\x80\x02ccollections\nOrderedDict\n]\x85R."
+	// NEWOBJ builds an arbitrary object.
+	pickleNewObj = "\x80\x02ccollections\nOrderedDict\n)\x81."
+)
+
+func TestRefuseUnsafePickles(t *testing.T) {
+	for _, c := range []struct{ name, pickle, want string }{
+		{"os_system.pth", pickleOSSystem, "refusing global os.system"},
+		{"eval.pth", pickleEval, "refusing global builtins.eval"},
+		{"ordereddict_args.pth", pickleOrderedDictArgs, "expected no arguments"},
+		{"newobj.pth", pickleNewObj, "refusing NEWOBJ"},
+	} {
+		wantError(t, c.name, torchZip(t, map[string]string{"archive/data.pkl": c.pickle}), c.want)
+		// The same pickle as a legacy (pre-zip) file.
+		wantError(t, c.name, []byte(c.pickle), c.want)
+	}
+}
+
+func TestZipPathTraversal(t *testing.T) {
+	good, err := os.ReadFile("testdata/tensors.pth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, evil := range []string{"../evil", "archive/../../evil", "/etc/passwd", `archive\..\evil`} {
+		entries := map[string]string{evil: "x"}
+		for _, zf := range zr.File {
+			content, err := readSmallAll(zf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries[zf.Name] = content
+		}
+		wantError(t, "traversal.pth", torchZip(t, entries), "outside the archive", strconv.Quote(evil))
+	}
+}
+
+func readSmallAll(zf *zip.File) (string, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	_, err = b.ReadFrom(rc)
+	return b.String(), err
+}
+
+func TestBadSafetensors(t *testing.T) {
+	four := make([]byte, 16)
+	for _, c := range []struct {
+		name, header string
+		data         []byte
+		want         []string
+	}{
+		{"unknown_dtype.safetensors", `{"w":{"dtype":"F8","shape":[4],"data_offsets":[0,4]}}`, four, []string{`"w"`, `unknown dtype "F8"`}},
+		{"size_mismatch.safetensors", `{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,16]}}`, four, []string{`"w"`, "shape [2 3] of F32 needs 24 bytes, data_offsets give 16"}},
+		{"out_of_range.safetensors", `{"w":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}}`, four, []string{`"w"`, "outside the 16-byte data section"}},
+		{"backwards.safetensors", `{"w":{"dtype":"F32","shape":[0],"data_offsets":[8,4]}}`, four, []string{`"w"`, "data_offsets [8, 4]"}},
+		{"overlap.safetensors", `{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}`, four, []string{`"a"`, `"b"`, "overlap"}},
+		{"negative.safetensors", `{"w":{"dtype":"F32","shape":[-1,-4],"data_offsets":[0,16]}}`, four, []string{`"w"`, "negative dimension"}},
+		{"huge.safetensors", `{"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,16]}}`, four, []string{`"w"`, "elements"}},
+		{"not_json.safetensors", `{"w":`, four, []string{"not a JSON object"}},
+	} {
+		wantError(t, c.name, safetensors(c.header, c.data), c.want...)
+	}
+	// A header length larger than the file.
+	b := safetensors(`{}`, nil)
+	binary.LittleEndian.PutUint64(b, 1<<40)
+	wantError(t, "long_header.safetensors", b, "header length")
+}
+
+func TestBadPth(t *testing.T) {
+	good, err := os.ReadFile("testdata/tensors.pth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := map[string]string{}
+	for _, zf := range zr.File {
+		if entries[zf.Name], err = readSmallAll(zf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Shorten the first storage: tensors pointing into it now run past its end.
+	var shortened map[string]string = clone(entries)
+	shortened["tensors/data/0"] = shortened["tensors/data/0"][:8]
+	wantError(t, "short_storage.pth", torchZip(t, shortened), "storage")
+	missing := clone(entries)
+	delete(missing, "tensors/data/0")
+	wantError(t, "missing_storage.pth", torchZip(t, missing), "no zip entry tensors/data/0")
+	noPickle := clone(entries)
+	delete(noPickle, "tensors/data.pkl")
+	wantError(t, "no_pickle.pth", torchZip(t, noPickle), "data.pkl")
+	bigEndian := clone(entries)
+	bigEndian["tensors/byteorder"] = "big"
+	wantError(t, "big_endian.pth", torchZip(t, bigEndian), "little-endian")
+}
+
+func clone(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// TestTruncated cuts every test file at many lengths: each cut must give an
+// error (or, where the cut only removes zip padding, a file that reads), never a panic.
+func TestTruncated(t *testing.T) {
+	for _, path := range append(seedFiles(), fixtures.Path("vgg19_tiny_torchvision.pth"), fixtures.Path("vgg19_tiny.safetensors")) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := max(1, len(b)/200)
+		for n := 0; n < len(b); n += step {
+			readAll(openBytes(path, b[:n]))
+		}
+		// A cut anywhere in a legacy file or a safetensors file loses data: always an error.
+		if strings.HasSuffix(path, "legacy.pth") || strings.HasSuffix(path, ".safetensors") {
+			if _, err := readAll(openBytes(path, b[:len(b)-1])); err == nil {
+				t.Errorf("%s without its last byte: no error", path)
+			}
+		}
+	}
+}
+
+// TestCorrupted flips bytes all over each file: errors are fine, panics are not.
+func TestCorrupted(t *testing.T) {
+	for _, path := range seedFiles() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(b); i += 7 {
+			c := bytes.Clone(b)
+			c[i] ^= 0xff
+			readAll(openBytes(path, c))
+		}
+	}
+}
+
+func seedFiles() []string {
+	var out []string
+	for path := range testFiles {
+		out = append(out, path)
+	}
+	return out
+}
+
+// readAll reads every tensor of a successfully opened file.
+func readAll(f *File, err error) (*File, error) {
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range f.Keys() {
+		if _, err := f.Tensor(k); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
