@@ -1,0 +1,33 @@
+package gan
+
+import (
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+)
+
+// benchmarkStep times one training step (D on real + fake, then G) at batch
+// 64, as the "mnist gan step" and "dcgan step" of shared/bench do in PyTorch.
+func benchmarkStep(b *testing.B, g Generator, d Discriminator) {
+	const batch = 64
+	real := randomImages(g, batch, 1)
+	tr, err := NewTrainer(newBackend(b), g, d, DataFunc(func(int) (*tensors.Tensor, error) { return real, nil }), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tr.TrainStep(); err != nil { // Compiles the step.
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := tr.TrainStep(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMNISTGANStep is the "mnist gan step": the article's generator
+// and discriminator on 28x28 digits, batch 64, BCE, Adam 2e-4 (0.5, 0.999).
+func BenchmarkMNISTGANStep(b *testing.B) {
+	benchmarkStep(b, MNISTGenerator(), MNISTDiscriminator())
+}

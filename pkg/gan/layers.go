@@ -1,0 +1,91 @@
+package gan
+
+import (
+	"math"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	timage "github.com/gomlx/gomlx/pkg/core/tensors/images"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
+)
+
+// Init chooses how convolution weights are initialised.
+type Init int
+
+const (
+	// InitPyTorch is PyTorch's default for nn.Conv2d and nn.Linear: weights
+	// and biases uniform in ±1/√fan_in.
+	InitPyTorch Init = iota
+	// InitDCGAN draws convolution weights from N(0, 0.02), as Radford et al.
+	// (2015, §4) and pytorch/examples' weights_init do. Biases and Linear
+	// layers keep PyTorch's default.
+	InitDCGAN
+)
+
+// dcganStdDev is the standard deviation of DCGAN's weight initialisation
+// (Radford et al. 2015, §4: "initialized from a zero-centered Normal
+// distribution with standard deviation 0.02").
+const dcganStdDev = 0.02
+
+// PyTorch's BatchNorm2d defaults: running = 0.9·running + 0.1·batch
+// (GoMLX names the 0.9 the momentum), ε = 1e-5.
+const (
+	batchNormMomentum = 0.9
+	batchNormEpsilon  = 1e-5
+)
+
+// pytorchUniform is PyTorch's default initialiser for a layer with fanIn
+// inputs per output: kaiming_uniform with a=√5, which is U(±1/√fanIn).
+func pytorchUniform(ctx *context.Context, fanIn int) initializers.VariableInitializer {
+	bound := 1 / math.Sqrt(float64(fanIn))
+	return initializers.RandomUniformFn(ctx, -bound, bound)
+}
+
+func (init Init) weights(ctx *context.Context, fanIn int) initializers.VariableInitializer {
+	if init == InitDCGAN {
+		return initializers.RandomNormalFn(ctx, dcganStdDev)
+	}
+	return pytorchUniform(ctx, fanIn)
+}
+
+// conv is a 2D convolution in PyTorch's layout: x is NCHW, the weights are
+// [out, in, k, k] (scope "weights"), the optional bias [out] (scope "bias").
+type conv struct {
+	out, kernel, stride, padding int
+	bias                         bool
+	init                         Init
+}
+
+func (c conv) apply(ctx *context.Context, x *Node) *Node {
+	in := x.Shape().Dimensions[1]
+	fanIn := in * c.kernel * c.kernel
+	w := ctx.WithInitializer(c.init.weights(ctx, fanIn)).
+		VariableWithShape("weights", shapes.Make(x.DType(), c.out, in, c.kernel, c.kernel)).ValueGraph(x.Graph())
+	p := [2]int{c.padding, c.padding}
+	y := Convolve(x, w).ChannelsAxis(timage.ChannelsFirst).Strides(c.stride).PaddingPerDim([][2]int{p, p}).Done()
+	if c.bias {
+		b := ctx.WithInitializer(pytorchUniform(ctx, fanIn)).
+			VariableWithShape("bias", shapes.Make(x.DType(), c.out)).ValueGraph(x.Graph())
+		y = Add(y, Reshape(b, 1, c.out, 1, 1))
+	}
+	return y
+}
+
+// linear is PyTorch's nn.Linear: x [N, in] → [N, out], weights [out, in],
+// bias [out], both U(±1/√in).
+func linear(ctx *context.Context, x *Node, out int) *Node {
+	in := x.Shape().Dimensions[1]
+	init := ctx.WithInitializer(pytorchUniform(ctx, in))
+	w := init.VariableWithShape("weights", shapes.Make(x.DType(), out, in)).ValueGraph(x.Graph())
+	b := init.VariableWithShape("bias", shapes.Make(x.DType(), out)).ValueGraph(x.Graph())
+	return Add(DotGeneral(x, []int{1}, nil, w, []int{1}, nil), ExpandAxes(b, 0))
+}
+
+// batchNorm2d is PyTorch's nn.BatchNorm2d on NCHW input, built on GoMLX's
+// batchnorm layer: batch statistics while training, running averages
+// otherwise.
+func batchNorm2d(ctx *context.Context, x *Node) *Node {
+	return batchnorm.New(ctx, x, 1).Momentum(batchNormMomentum).Epsilon(batchNormEpsilon).Done()
+}

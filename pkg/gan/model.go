@@ -1,0 +1,39 @@
+package gan
+
+import (
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// A Generator maps latent codes to images.
+//
+// Generate takes z shaped [N, LatentDim()] and returns images shaped
+// [N, C, H, W] (NCHW) with values in [-1, 1]. Its variables live in ctx's
+// current scope; ctx.IsTraining selects batch statistics (training) or
+// running averages (sampling) in batch normalisation.
+type Generator interface {
+	LatentDim() int
+	// ImageShape is the (channels, height, width) of the generated images.
+	ImageShape() (channels, height, width int)
+	Generate(ctx *context.Context, z *graph.Node) *graph.Node
+}
+
+// A Discriminator scores images: Logits takes images shaped [N, C, H, W]
+// (NCHW, values in [-1, 1]) and returns one unnormalised score per image,
+// shaped [N]; sigmoid(logit) is the probability that the image is real.
+type Discriminator interface {
+	Logits(ctx *context.Context, images *graph.Node) *graph.Node
+}
+
+// latentShape is the shape of n latent codes of g.
+func latentShape(g Generator, n int) shapes.Shape {
+	return shapes.Make(dtypes.Float32, n, g.LatentDim())
+}
+
+// imageShape is the shape of n images of g, NCHW.
+func imageShape(g Generator, n int) shapes.Shape {
+	c, h, w := g.ImageShape()
+	return shapes.Make(dtypes.Float32, n, c, h, w)
+}

@@ -1,0 +1,156 @@
+package gan
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// Sampler draws images from a generator: the generator's variables under
+// GeneratorScope of a context, evaluated with batch normalisation's running
+// averages (inference mode).
+type Sampler struct {
+	G       Generator
+	ctx     *context.Context
+	backend backends.Backend
+
+	once sync.Once
+	exec *context.Exec
+	err  error
+}
+
+// LoadSampler reads the generator's variables from a checkpoint: one that
+// Trainer.Save wrote (a full training state) or one that
+// Trainer.SaveTo(path, GeneratorScope) wrote (the generator alone).
+func LoadSampler(backend backends.Backend, g Generator, path string) (*Sampler, error) {
+	_, named, err := readCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.New().Checked(false)
+	s := &Sampler{G: g, ctx: ctx, backend: backend}
+	// Build the graph once to learn which variables the generator has, then
+	// fill them from the file: variables must all come from the checkpoint.
+	ctx.SetLoader(checkpointLoader(named))
+	exec, err := s.generateExec()
+	if err != nil {
+		return nil, err
+	}
+	if err := exec.PreCompile(tensors.FromShape(latentShape(g, 1))); err != nil {
+		return nil, fmt.Errorf("gan: building the generator: %w", err)
+	}
+	for v := range ctx.IterVariables() {
+		if !v.HasValue() {
+			return nil, fmt.Errorf("gan: checkpoint %s has no variable %s %s: it was written for another generator", path, v.ScopeAndName(), v.Shape())
+		}
+	}
+	return s, nil
+}
+
+// checkpointLoader hands a checkpoint's tensors to a context as its graphs
+// ask for variables (context.Loader).
+type checkpointLoader map[string]*tensors.Tensor
+
+func (l checkpointLoader) LoadVariable(_ *context.Context, scope, name string) (*tensors.Tensor, bool) {
+	t, ok := l[context.JoinScope(scope, name)]
+	return t, ok
+}
+
+func (l checkpointLoader) DeleteVariable(_ *context.Context, scope, name string) error {
+	delete(l, context.JoinScope(scope, name))
+	return nil
+}
+
+func (s *Sampler) generateExec() (*context.Exec, error) {
+	s.once.Do(func() {
+		s.exec, s.err = context.NewExec(s.backend, s.ctx, func(ctx *context.Context, z *Node) *Node {
+			ctx.SetTraining(z.Graph(), false)
+			return s.G.Generate(ctx.In(GeneratorScope), z)
+		})
+	})
+	return s.exec, s.err
+}
+
+// Generate returns the images of latent codes z, [N, LatentDim()], as
+// [N, C, H, W] NCHW float32 in [-1, 1].
+func (s *Sampler) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
+	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != s.G.LatentDim() {
+		return nil, fmt.Errorf("gan: latent codes must be shaped [N, %d], got %s", s.G.LatentDim(), z.Shape())
+	}
+	exec, err := s.generateExec()
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.Exec(z)
+	if err != nil {
+		return nil, fmt.Errorf("gan: generating: %w", err)
+	}
+	return out[0], nil
+}
+
+// RandomLatents draws n latent codes z ~ N(0, I), [n, LatentDim()], from seed.
+func RandomLatents(g Generator, n int, seed uint64) *tensors.Tensor {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	z := make([]float32, n*g.LatentDim())
+	for i := range z {
+		z[i] = float32(rng.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(z, n, g.LatentDim())
+}
+
+// Random returns n images from latent codes drawn from seed.
+func (s *Sampler) Random(n int, seed uint64) (*tensors.Tensor, error) {
+	return s.Generate(RandomLatents(s.G, n, seed))
+}
+
+// Interpolate returns the images of steps latent codes on the great circle
+// from a to b (spherical interpolation, White 2016, "Sampling Generative
+// Networks", https://arxiv.org/abs/1609.04468: unlike a straight line it
+// keeps the codes at the norm Gaussian codes have), [steps, C, H, W].
+func (s *Sampler) Interpolate(a, b []float32, steps int) (*tensors.Tensor, error) {
+	z, err := Slerp(a, b, steps)
+	if err != nil {
+		return nil, err
+	}
+	return s.Generate(z)
+}
+
+// Slerp returns steps ≥ 2 points from a to b (inclusive) by spherical linear
+// interpolation, shaped [steps, len(a)]:
+//
+//	slerp(a, b; t) = sin((1−t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b,  cos Ω = â·b̂
+//
+// falling back to a straight line when a and b are (anti)parallel.
+func Slerp(a, b []float32, steps int) (*tensors.Tensor, error) {
+	if len(a) != len(b) || len(a) == 0 {
+		return nil, fmt.Errorf("gan: interpolation endpoints must have the same non-zero length, got %d and %d", len(a), len(b))
+	}
+	if steps < 2 {
+		return nil, fmt.Errorf("gan: interpolation needs at least 2 steps, got %d", steps)
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	omega := math.Acos(math.Max(-1, math.Min(1, dot/math.Sqrt(na*nb))))
+	out := make([]float32, 0, steps*len(a))
+	for k := range steps {
+		t := float64(k) / float64(steps-1)
+		wa, wb := 1-t, t
+		if s := math.Sin(omega); s > 1e-6 {
+			wa, wb = math.Sin((1-t)*omega)/s, math.Sin(t*omega)/s
+		}
+		for i := range a {
+			out = append(out, float32(wa*float64(a[i])+wb*float64(b[i])))
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(out, steps, len(a)), nil
+}
