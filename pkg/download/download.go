@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -23,7 +22,9 @@ const CacheEnvVar = "NEURALART_CACHE"
 type Options struct {
 	// Dir is the cache directory; empty means CacheDir().
 	Dir string
-	// SHA256 is the expected hex SHA-256 of the file; empty skips the check.
+	// SHA256 is the expected hex SHA-256 of the file, or a prefix of at
+	// least MinHashPrefix hex digits (torchvision's file names carry the
+	// first 8, e.g. vgg19-dcbb9e9d.pth); empty skips the check.
 	SHA256 string
 	// Name is the file name inside Dir; empty means the last element of the URL path.
 	Name string
@@ -33,6 +34,9 @@ type Options struct {
 	// Client is the HTTP client to use; nil means http.DefaultClient.
 	Client *http.Client
 }
+
+// MinHashPrefix is the shortest SHA-256 prefix Options.SHA256 may give.
+const MinHashPrefix = 8
 
 // ProgressInterval is how often Fetch reports progress when Options.Progress is set.
 const ProgressInterval = 2 * time.Second
@@ -88,6 +92,9 @@ func Fetch(ctx context.Context, rawURL string, opts Options) (string, error) {
 		return "", err
 	}
 	want := strings.ToLower(strings.TrimSpace(opts.SHA256))
+	if want != "" && (len(want) < MinHashPrefix || len(want) > 64 || strings.Trim(want, "0123456789abcdef") != "") {
+		return "", fmt.Errorf("download: SHA256 %q is not a hex SHA-256 or a prefix of at least %d hex digits", opts.SHA256, MinHashPrefix)
+	}
 	if _, err := os.Stat(dst); err == nil {
 		if want != "" {
 			if err := VerifyFile(dst, want); err != nil {
@@ -111,7 +118,7 @@ func Fetch(ctx context.Context, rawURL string, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if want != "" && sum != want {
+	if want != "" && !strings.HasPrefix(sum, want) {
 		return "", fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s", rawURL, want, sum)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
@@ -157,18 +164,28 @@ func transfer(ctx context.Context, rawURL string, w io.Writer, opts Options) (st
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// VerifyFile checks that the file at path has the hex SHA-256 want.
-func VerifyFile(path, want string) error {
+// FileSHA256 returns the hex SHA-256 of the file at path.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("download: %w", err)
+		return "", fmt.Errorf("download: %w", err)
 	}
 	defer f.Close()
-	var h hash.Hash = sha256.New()
+	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("download: reading %s: %w", path, err)
+		return "", fmt.Errorf("download: reading %s: %w", path, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.ToLower(want) {
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// VerifyFile checks that the file at path has the hex SHA-256 want (or a
+// prefix of it, as in Options.SHA256).
+func VerifyFile(path, want string) error {
+	got, err := FileSHA256(path)
+	if err != nil {
+		return err
+	}
+	if want = strings.ToLower(strings.TrimSpace(want)); want == "" || !strings.HasPrefix(got, want) {
 		return fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s (delete the file to download it again)", path, want, got)
 	}
 	return nil

@@ -88,6 +88,20 @@ func TestFetchHashMismatch(t *testing.T) {
 	}
 }
 
+func TestFetchHashPrefix(t *testing.T) {
+	body := []byte("torchvision names files by hash")
+	srv, _ := serve(t, body)
+	dir := t.TempDir()
+	if _, err := Fetch(context.Background(), srv.URL+"/w.bin", Options{Dir: dir, SHA256: sha(body)[:8]}); err != nil {
+		t.Fatalf("an 8-digit prefix of the right hash: %v", err)
+	}
+	for _, bad := range []string{"abc", "not-hex-at-all", "00000000"} {
+		if _, err := Fetch(context.Background(), srv.URL+"/other.bin", Options{Dir: dir, SHA256: bad}); err == nil {
+			t.Errorf("SHA256 %q: no error", bad)
+		}
+	}
+}
+
 func TestFetchCachedFileRechecked(t *testing.T) {
 	body := []byte("good")
 	srv, _ := serve(t, body)
