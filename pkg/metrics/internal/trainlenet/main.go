@@ -1,0 +1,62 @@
+// Command trainlenet trains the metrics package's MNIST classifier on
+// MNIST's training set with the project's backend and writes its weights
+// (run by go generate in pkg/metrics):
+//
+//	go run ./internal/trainlenet -out lenet_mnist.safetensors
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/datasets"
+	"github.com/neuralart/neuralart/pkg/metrics"
+)
+
+func main() {
+	out := flag.String("out", metrics.LeNetWeightsFile, "safetensors file to write")
+	epochs := flag.Int("epochs", 2, "epochs over MNIST's 60000 training images")
+	seed := flag.Uint64("seed", 1, "seed of the initial weights and batch order")
+	flag.Parse()
+
+	b, err := backend.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	trainSet, err := datasets.LoadMNIST(datasets.Train, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	testSet, err := datasets.LoadMNIST(datasets.Test, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	start := time.Now()
+	net, err := metrics.TrainLeNet(b, trainSet, metrics.LeNetTrainOptions{Epochs: *epochs, Seed: *seed, Progress: os.Stderr, ProgressEvery: 30 * time.Second})
+	if err != nil {
+		log.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	acc, err := net.Accuracy(testSet, 500)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("trained in %s on %s; test accuracy %.4f\n", elapsed.Round(time.Second), b.Name(), acc)
+	meta := map[string]string{
+		"model":         "LeNet-style MNIST classifier of github.com/neuralart/neuralart/pkg/metrics",
+		"trained_by":    "metrics.TrainLeNet (go generate in pkg/metrics)",
+		"epochs":        strconv.Itoa(*epochs),
+		"seed":          strconv.FormatUint(*seed, 10),
+		"backend":       b.Name(),
+		"train_time":    elapsed.Round(time.Second).String(),
+		"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64),
+	}
+	if err := net.SaveLeNet(*out, meta); err != nil {
+		log.Fatal(err)
+	}
+}
