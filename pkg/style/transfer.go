@@ -307,11 +307,12 @@ func fitLongSide(height, width, longSide int) (int, int) {
 	return longSide, max(1, (width*longSide+height/2)/height)
 }
 
-// resize returns image resized to height × width, or image itself when it
-// already has that size.
+// resize returns a copy of image resized to height × width; the copy is
+// exact when the size is already right. Working on copies leaves the
+// caller's tensors alone, whichever backend they live on.
 func resize(image *tensors.Tensor, height, width int) (*tensors.Tensor, error) {
 	if h, w := imageSize(image); h == height && w == width {
-		return image, nil
+		return tensors.FromFlatDataAndDimensions(tensors.MustCopyFlatData[float32](image), 1, 3, h, w), nil
 	}
 	img, err := images.ImageFromTensor(image, images.NCHW)
 	if err != nil {
