@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 var testBackend = sync.OnceValue(func() backends.Backend {
@@ -67,54 +67,12 @@ func assertClose(t *testing.T, what string, got, want array, tol float64) {
 }
 
 // checkGradients compares graph.Gradient of the scalar fn(inputs) with
-// central finite differences in float64, for every element of every input.
+// central finite differences, see backendtest.CheckGradients.
 func checkGradients(t *testing.T, what string, fn func(inputs []*graph.Node) *graph.Node, inputs ...array) {
 	t.Helper()
-	gradFn := func(nodes []*graph.Node) []*graph.Node {
-		return graph.Gradient(fn(nodes), nodes...)
-	}
-	exec, err := graph.NewExecAny(testBackend(), gradFn)
-	if err != nil {
-		t.Fatalf("%s: building gradient: %v", what, err)
-	}
-	loss, err := graph.NewExecAny(testBackend(), fn)
-	if err != nil {
-		t.Fatalf("%s: building loss: %v", what, err)
-	}
-	args := func(in []array) []any {
-		a := make([]any, len(in))
-		for i, x := range in {
-			a[i] = x.tensor()
-		}
-		return a
-	}
-	grads, err := exec.Exec(args(inputs)...)
-	if err != nil {
-		t.Fatalf("%s: gradient: %v", what, err)
-	}
-	lossAt := func(in []array) float64 {
-		out, err := loss.Exec(args(in)...)
-		if err != nil {
-			t.Fatalf("%s: loss: %v", what, err)
-		}
-		return tensors.MustCopyFlatData[float64](out[0])[0]
-	}
-	const h = 1e-6
+	ts := make([]*tensors.Tensor, len(inputs))
 	for i, in := range inputs {
-		got := fromTensor(grads[i])
-		want := newArray(in.dims...)
-		for j := range in.data {
-			perturbed := make([]array, len(inputs))
-			copy(perturbed, inputs)
-			x := newArray(in.dims...)
-			copy(x.data, in.data)
-			perturbed[i] = x
-			x.data[j] = in.data[j] + h
-			plus := lossAt(perturbed)
-			x.data[j] = in.data[j] - h
-			minus := lossAt(perturbed)
-			want.data[j] = (plus - minus) / (2 * h)
-		}
-		assertClose(t, fmt.Sprintf("%s: gradient of input #%d", what, i), got, want, 1e-6)
+		ts[i] = in.tensor()
 	}
+	backendtest.CheckGradients(t, testBackend(), what, fn, 1e-6, ts...)
 }
