@@ -112,7 +112,7 @@ func (p *Progress) Done() {
 		}
 		s.front().DisplayHTML(p.html())
 	case p.drawn:
-		fmt.Fprintf(s.out(), "\r%s\n", p.line())
+		fmt.Fprintf(s.out(), "\r%s\x1b[K\n", p.line())
 	default:
 		fmt.Fprintln(s.out(), p.line())
 	}

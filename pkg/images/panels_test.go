@@ -58,3 +58,10 @@ func TestPanelsFixedHeightAndLongLabel(t *testing.T) {
 		t.Error("the shortened label was not drawn")
 	}
 }
+
+func TestPanelsEmpty(t *testing.T) {
+	out := Panels(nil, PanelOptions{})
+	if out.Rect.Dx() != DefaultPanelPadding {
+		t.Errorf("no panels gave a %v image, want only the margin", out.Rect.Size())
+	}
+}

@@ -3,7 +3,6 @@ package images
 import (
 	"fmt"
 	"image"
-	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -258,7 +257,7 @@ func (b *planes) image(i int) image.Image {
 }
 
 // toByte maps v in [0, 1] to 0..255 by rounding, as torchvision's
-// save_image does (x*255 + 0.5).
+// save_image does (x*255 + 0.5, truncated).
 func toByte(v float32) uint8 {
-	return uint8(math.Floor(float64(v)*255 + 0.5))
+	return uint8(v*255 + 0.5)
 }
