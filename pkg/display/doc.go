@@ -6,8 +6,8 @@
 // the only neuralart package that imports GoNB: the math packages hand it
 // tensors, and it turns them into pixels through package images.
 //
-// Every function works in three places. In a notebook (gonbui.IsNotebook)
-// output is sent to the cell. Elsewhere, in tests and scripts, images and
+// Every function works in and out of a notebook. In a notebook
+// (gonbui.IsNotebook) output is sent to the cell. Elsewhere, in tests and scripts, images and
 // pages are written into a directory ($NEURALART_DISPLAY_DIR, default
 // os.TempDir()/neuralart) and their paths printed, and progress is printed
 // as text: redrawn in place on a terminal, a line per interval in a log.
