@@ -121,7 +121,11 @@ func LinePlot(series []Series, opts PlotOptions) string {
 		fmt.Fprintf(&b, `<text x="%d" y="%s" text-anchor="middle" transform="rotate(-90 %d %s)">%s</text>`+"\n",
 			fontSize+2, mid, fontSize+2, mid, html.EscapeString(opts.YLabel))
 	}
+	column := func(x float64) int { return int(px(x)) }
 	for i, s := range series {
+		if len(points[i]) > int(right-leftF) {
+			points[i] = thin(points[i], column)
+		}
 		color := palette[i%len(palette)]
 		fmt.Fprintf(&b, `<g><title>%s</title>`, html.EscapeString(s.Name))
 		b.WriteString(`<polyline fill="none" stroke-width="1.5" stroke-linejoin="round" stroke="` + color + `" points="`)
@@ -183,6 +187,33 @@ func validPoints(s Series, logY bool) [][2]float64 {
 		pts = append(pts, [2]float64{x, y})
 	}
 	return pts
+}
+
+// thin keeps, of each run of consecutive points drawn in the same pixel
+// column, the first, lowest, highest and last: the drawn line looks the
+// same, spikes included, with at most four points per column.
+func thin(pts [][2]float64, column func(x float64) int) [][2]float64 {
+	var out [][2]float64
+	for start := 0; start < len(pts); {
+		c := column(pts[start][0])
+		end, lo, hi := start, start, start
+		for ; end < len(pts) && column(pts[end][0]) == c; end++ {
+			if pts[end][1] < pts[lo][1] {
+				lo = end
+			}
+			if pts[end][1] > pts[hi][1] {
+				hi = end
+			}
+		}
+		keep := []int{start, min(lo, hi), max(lo, hi), end - 1}
+		for k, idx := range keep {
+			if k == 0 || idx != keep[k-1] {
+				out = append(out, pts[idx])
+			}
+		}
+		start = end
+	}
+	return out
 }
 
 func coord(v float64) string {

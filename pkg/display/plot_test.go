@@ -216,3 +216,32 @@ func TestAxisTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestLinePlotThinsLongSeries(t *testing.T) {
+	const n, spikeAt = 100000, 61234
+	s := Series{Name: "loss", Y: make([]float64, n)}
+	for i := range s.Y {
+		s.Y[i] = 1 + float64(i%7)/10
+	}
+	s.Y[spikeAt] = 50
+	const width = 640
+	lines := polylinePoints(t, parseSVG(t, LinePlot([]Series{s}, PlotOptions{Width: width})))
+	if got := len(lines[0]); got > 4*width {
+		t.Errorf("%d points drawn for a %d-pixel plot, want at most 4 per column", got, width)
+	}
+	top := math.Inf(1)
+	for _, p := range lines[0] {
+		top = math.Min(top, p[1])
+	}
+	// The spike is the highest point, so it has the smallest SVG y; it must
+	// stand far above the rest (values 1..1.6 of a 0..50 axis).
+	rest := math.Inf(1)
+	for _, p := range lines[0] {
+		if p[1] > top {
+			rest = math.Min(rest, p[1])
+		}
+	}
+	if rest-top < 100 {
+		t.Errorf("the spike at step %d was thinned away: top y %v, next %v", spikeAt, top, rest)
+	}
+}
