@@ -90,3 +90,18 @@ func eachFeatureBatch(fe FeatureExtractor, batches iter.Seq2[*tensors.Tensor, er
 	}
 	return nil
 }
+
+// Transformed yields the batches after fn, e.g. a corruption or the mapping
+// of a Tanh generator's [-1, 1] output to [0, 1].
+func Transformed(batches iter.Seq2[*tensors.Tensor, error], fn func(*tensors.Tensor) (*tensors.Tensor, error)) iter.Seq2[*tensors.Tensor, error] {
+	return func(yield func(*tensors.Tensor, error) bool) {
+		for images, err := range batches {
+			if err == nil {
+				images, err = fn(images)
+			}
+			if !yield(images, err) || err != nil {
+				return
+			}
+		}
+	}
+}

@@ -69,8 +69,7 @@ func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNet
 	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		cosineschedule.New(ctx, inputs[0].Graph(), dtypes.Float32).
 			LearningRate(opts.LearningRate).MinLearningRate(opts.LearningRate / 100).PeriodSteps(steps).Done()
-		_, logits := lenetGraph(ctx, inputs[0])
-		return []*graph.Node{logits}
+		return []*graph.Node{lenetLogits(ctx, inputs[0])}
 	}
 	trainer := train.NewTrainer(backend, net.ctx, model, losses.SparseCategoricalCrossEntropyLogits,
 		optimizers.Adam().LearningRate(opts.LearningRate).Done(), nil, nil)
