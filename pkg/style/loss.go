@@ -68,6 +68,18 @@ func (f *featureExtractor) targets(image *tensors.Tensor) (Targets, error) {
 	return Targets{Content: outputs[:n], Style: outputs[n:]}, nil
 }
 
+// ComputeTargets returns the feature maps at contentLayers and the Gram
+// matrices at styleLayers of image [1, 3, H, W] (NCHW, in [0, 1]): the
+// targets a Loss compares with, for a content image (Targets.Content) or a
+// style image (Targets.Style).
+func ComputeTargets(backend backends.Backend, net Network, image *tensors.Tensor, contentLayers, styleLayers []string) (Targets, error) {
+	f, err := newFeatureExtractor(backend, net, contentLayers, styleLayers)
+	if err != nil {
+		return Targets{}, err
+	}
+	return f.targets(image)
+}
+
 // unionOf returns the names in a and b, each once, in order of appearance.
 func unionOf(a, b []string) []string {
 	out := slices.Clone(a)
