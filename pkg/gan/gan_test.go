@@ -34,13 +34,15 @@ func tinyPair() (ArticleGenerator, ArticleDiscriminator) {
 // randomImages is a deterministic batch shaped like g's images, in [-1, 1].
 func randomImages(g Generator, n int, seed uint64) *tensors.Tensor {
 	shape := imageShape(g, n)
-	rng := rand.New(rand.NewPCG(seed, 7))
+	rng := newRand(seed)
 	data := make([]float32, shape.Size())
 	for i := range data {
 		data[i] = float32(2*rng.Float64() - 1)
 	}
 	return tensors.FromFlatDataAndDimensions(data, shape.Dimensions...)
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 7)) }
 
 // randomData serves a different deterministic batch for every step.
 func randomData(g Generator, n int) Data {

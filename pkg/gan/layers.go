@@ -63,14 +63,67 @@ func (c conv) apply(ctx *context.Context, x *Node) *Node {
 	fanIn := in * c.kernel * c.kernel
 	w := ctx.WithInitializer(c.init.weights(ctx, fanIn)).
 		VariableWithShape("weights", shapes.Make(x.DType(), c.out, in, c.kernel, c.kernel)).ValueGraph(x.Graph())
-	p := [2]int{c.padding, c.padding}
-	y := Convolve(x, w).ChannelsAxis(timage.ChannelsFirst).Strides(c.stride).PaddingPerDim([][2]int{p, p}).Done()
+	var y *Node
+	if c.stride > 1 || c.kernel%2 == 0 {
+		y = patchConv(x, w, c.stride, c.padding)
+	} else {
+		p := [2]int{c.padding, c.padding}
+		y = Convolve(x, w).ChannelsAxis(timage.ChannelsFirst).Strides(c.stride).PaddingPerDim([][2]int{p, p}).Done()
+	}
 	if c.bias {
 		b := ctx.WithInitializer(pytorchUniform(ctx, fanIn)).
 			VariableWithShape("bias", shapes.Make(x.DType(), c.out)).ValueGraph(x.Graph())
 		y = Add(y, Reshape(b, 1, c.out, 1, 1))
 	}
 	return y
+}
+
+// patchConv is the convolution of x (NCHW) with w ([out, in, k, k]) at a
+// stride and a symmetric zero padding, written as patches and one matrix
+// product: for each kernel offset (u, v) the strided slice
+// x̄[:, :, u::s, v::s] of the padded input, stacked into [N, in·k·k, H', W'],
+// contracted with w reshaped to [out, in·k·k].
+//
+// Its gradients are those of Slice, Concatenate and DotGeneral. GoMLX
+// v0.26's own convolution gradient with respect to the input is wrong for
+// even kernels (it pads the reversed convolution by 2⌊(k−1)/2⌋−p instead of
+// k−1−p, shifting the gradient by a pixel), and for strides > 1 it spends
+// (s²−1)/s² of its multiplications on the zeros it inserts; this one does
+// neither.
+func patchConv(x, w *Node, stride, padding int) *Node {
+	d, k := x.Shape().Dimensions, w.Shape().Dimensions
+	n, c, h, wd := d[0], d[1], d[2], d[3]
+	out, kernel := k[0], k[2]
+	outH, outW := (h+2*padding-kernel)/stride+1, (wd+2*padding-kernel)/stride+1
+	x = zeroPad(zeroPad(x, 2, padding, padding), 3, padding, padding)
+	patches := make([]*Node, 0, kernel*kernel)
+	for u := range kernel {
+		for v := range kernel {
+			patches = append(patches, Slice(x, AxisRange(), AxisRange(),
+				AxisRange(u, u+stride*(outH-1)+1).Stride(stride), AxisRange(v, v+stride*(outW-1)+1).Stride(stride)))
+		}
+	}
+	// [N, in, k·k, H', W'] so that the contracted axes follow w's [in, k, k].
+	stacked := Reshape(Stack(patches, 2), n, c*kernel*kernel, outH, outW)
+	y := DotGeneral(stacked, []int{1}, nil, Reshape(w, out, c*kernel*kernel), []int{1}, nil) // [N, H', W', out]
+	return TransposeAllDims(y, 0, 3, 1, 2)
+}
+
+// zeroPad adds before and after zeros along axis. (GoMLX's Pad has no
+// gradient; Concatenate has.)
+func zeroPad(x *Node, axis, before, after int) *Node {
+	parts := make([]*Node, 0, 3)
+	for _, size := range []int{before, -1, after} {
+		switch {
+		case size < 0:
+			parts = append(parts, x)
+		case size > 0:
+			dims := x.Shape().Clone().Dimensions
+			dims[axis] = size
+			parts = append(parts, Zeros(x.Graph(), shapes.Make(x.DType(), dims...)))
+		}
+	}
+	return Concatenate(parts, axis)
 }
 
 // linear is PyTorch's nn.Linear: x [N, in] → [N, out], weights [out, in],
