@@ -1,0 +1,187 @@
+package vgg_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/internal/fixtures"
+	"github.com/neuralart/neuralart/pkg/style"
+	"github.com/neuralart/neuralart/pkg/vgg"
+	"github.com/neuralart/neuralart/pkg/weights"
+)
+
+// Tolerances of the reference fixtures (README): features and losses to
+// 1e-5, the gradient to 1e-4, relative, as ‖a−b‖/‖b‖.
+const (
+	valueTolerance    = 1e-5
+	gradientTolerance = 1e-4
+)
+
+// reference is vgg19_tiny_reference.safetensors with the loss definition
+// its metadata gives.
+type reference struct {
+	file         *weights.File
+	contentLayer string
+	styleLayers  []string
+	alpha, beta  float64
+}
+
+func openReference(t *testing.T) *reference {
+	t.Helper()
+	f, err := weights.Open(fixtures.Path("vgg19_tiny_reference.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	var meta struct {
+		ContentLayer string   `json:"content_layer"`
+		StyleLayers  []string `json:"style_layers"`
+		TotalLoss    string   `json:"total_loss"`
+	}
+	if err := json.Unmarshal([]byte(f.Metadata()["meta"]), &meta); err != nil {
+		t.Fatalf("%s: metadata \"meta\": %v", f.Name(), err)
+	}
+	r := &reference{file: f, contentLayer: meta.ContentLayer, styleLayers: meta.StyleLayers}
+	// "alpha*content + beta*style, alpha=1.0, beta=1000.0"
+	_, params, _ := strings.Cut(meta.TotalLoss, ", ")
+	if _, err := fmt.Sscanf(params, "alpha=%g, beta=%g", &r.alpha, &r.beta); err != nil || r.contentLayer == "" || len(r.styleLayers) == 0 {
+		t.Fatalf("%s: cannot read the loss definition from %+v: %v", f.Name(), meta, err)
+	}
+	return r
+}
+
+// tensor reads a reference tensor as a GoMLX tensor.
+func (r *reference) tensor(t *testing.T, name string) *tensors.Tensor {
+	t.Helper()
+	x, err := r.file.Tensor(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tensors.FromFlatDataAndDimensions(x.Data, x.Shape...)
+}
+
+// layersUnder returns the layer names of the reference keys "<prefix><layer>".
+func (r *reference) layersUnder(prefix string) []string {
+	var names []string
+	for _, k := range r.file.Keys() {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// relativeError returns ‖a−b‖/‖b‖ and checks the shapes agree.
+func relativeError(t *testing.T, what string, got, want *tensors.Tensor) float64 {
+	t.Helper()
+	if !slices.Equal(got.Shape().Dimensions, want.Shape().Dimensions) {
+		t.Fatalf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape().Dimensions)
+	}
+	a, b := tensors.MustCopyFlatData[float32](got), tensors.MustCopyFlatData[float32](want)
+	var diff, norm float64
+	for i := range a {
+		d := float64(a[i]) - float64(b[i])
+		diff += d * d
+		norm += float64(b[i]) * float64(b[i])
+	}
+	if norm == 0 {
+		t.Fatalf("%s: the reference is all zeros: it cannot tell right from wrong", what)
+	}
+	return math.Sqrt(diff / norm)
+}
+
+// TestFixtureTorchvisionParity compares VGG-19 features, Gram matrices, the
+// Gatys losses and the loss gradient with PyTorch's, for both weight files
+// and both poolings. Layers, sizes and widths all come from the fixtures.
+func TestFixtureTorchvisionParity(t *testing.T) {
+	ref := openReference(t)
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	image, content, styleImage := ref.tensor(t, "image"), ref.tensor(t, "content_image"), ref.tensor(t, "style_image")
+	for _, file := range []string{"vgg19_tiny.safetensors", "vgg19_tiny_torchvision.pth"} {
+		for _, pooling := range []vgg.Pooling{vgg.MaxPooling, vgg.AvgPooling} {
+			t.Run(fmt.Sprintf("%s/%s", file, pooling), func(t *testing.T) {
+				model, err := vgg.Load(fixtures.Path(file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				model.Pooling = pooling
+				prefix := pooling.String() + "/"
+				featureLayers := ref.layersUnder(prefix + "features/")
+				gramLayers := ref.layersUnder(prefix + "gram/")
+				if len(featureLayers) == 0 || len(gramLayers) == 0 {
+					t.Fatalf("no %sfeatures/ or %sgram/ tensors in %s", prefix, prefix, ref.file.Name())
+				}
+				outputs := parityOutputs(t, b, model, ref, featureLayers, gramLayers, image, content, styleImage)
+				check := func(name string, got *tensors.Tensor, tolerance float64) {
+					e := relativeError(t, name, got, ref.tensor(t, prefix+name))
+					t.Logf("%-16s relative error %.2g", name, e)
+					if e > tolerance {
+						t.Errorf("%s: relative error %.3g exceeds %g", name, e, tolerance)
+					}
+				}
+				for _, name := range featureLayers {
+					check("features/"+name, outputs[0], valueTolerance)
+					outputs = outputs[1:]
+				}
+				for _, name := range gramLayers {
+					check("gram/"+name, outputs[0], valueTolerance)
+					outputs = outputs[1:]
+				}
+				check("content_loss", outputs[0], valueTolerance)
+				check("style_loss", outputs[1], valueTolerance)
+				check("total_loss", outputs[2], valueTolerance)
+				check("grad_image", outputs[3], gradientTolerance)
+			})
+		}
+	}
+}
+
+// parityOutputs runs one graph computing, for image: the features at
+// featureLayers, the Gram matrices at gramLayers, and the content, style and
+// total losses (reshaped to [1] like the reference's) and ∂total/∂image.
+func parityOutputs(t *testing.T, b backends.Backend, model *vgg.Model, ref *reference, featureLayers, gramLayers []string,
+	image, content, styleImage *tensors.Tensor) []*tensors.Tensor {
+	t.Helper()
+	all := slices.Concat(featureLayers, gramLayers, []string{ref.contentLayer}, ref.styleLayers)
+	exec, err := NewExec(b, func(image, content, styleImage *Node) []*Node {
+		x := model.Features(image, all)
+		c := model.Features(content, []string{ref.contentLayer})
+		s := model.Features(styleImage, ref.styleLayers)
+		var out []*Node
+		for _, name := range featureLayers {
+			out = append(out, x[name])
+		}
+		for _, name := range gramLayers {
+			out = append(out, style.Gram(x[name]))
+		}
+		contentLoss := style.ContentLoss(x[ref.contentLayer], c[ref.contentLayer])
+		styleLoss := ScalarZero(image.Graph(), image.DType())
+		for _, name := range ref.styleLayers {
+			styleLoss = Add(styleLoss, style.StyleLayerLoss(x[name], style.Gram(s[name])))
+		}
+		total := Add(MulScalar(contentLoss, ref.alpha), MulScalar(styleLoss, ref.beta))
+		grad := Gradient(total, image)[0]
+		return append(out, Reshape(contentLoss, 1), Reshape(styleLoss, 1), Reshape(total, 1), grad)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := exec.Exec(image, content, styleImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outputs
+}

@@ -1,0 +1,156 @@
+package vgg_test
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neuralart/neuralart/pkg/download"
+	"github.com/neuralart/neuralart/pkg/internal/fixtures"
+	"github.com/neuralart/neuralart/pkg/vgg"
+	"github.com/neuralart/neuralart/pkg/weights"
+)
+
+// fixtureTensors reads every tensor of the fixture weights.
+func fixtureTensors(t *testing.T) map[string]*weights.Tensor {
+	t.Helper()
+	f, err := weights.Open(fixtures.Path("vgg19_tiny.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]*weights.Tensor{}
+	for _, k := range f.Keys() {
+		if out[k], err = f.Tensor(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// writeSafetensors writes float32 tensors in the safetensors format.
+func writeSafetensors(t *testing.T, path string, ts map[string]*weights.Tensor) {
+	t.Helper()
+	header := map[string]any{}
+	var data []byte
+	for name, x := range ts {
+		begin := len(data)
+		for _, v := range x.Data {
+			data = binary.LittleEndian.AppendUint32(data, math.Float32bits(v))
+		}
+		header[name] = map[string]any{"dtype": "F32", "shape": x.Shape, "data_offsets": []int{begin, len(data)}}
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := binary.LittleEndian.AppendUint64(nil, uint64(len(h)))
+	if err := os.WriteFile(path, append(append(out, h...), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadRejectsWrongLayouts(t *testing.T) {
+	dir := t.TempDir()
+	missing := fixtureTensors(t)
+	delete(missing, "features.10.weight")
+	writeSafetensors(t, filepath.Join(dir, "missing.safetensors"), missing)
+
+	wrongIn := fixtureTensors(t)
+	k := wrongIn["features.2.weight"]
+	k.Shape[1]++ // one input channel more than conv1_1 has outputs
+	k.Data = append(k.Data, make([]float32, k.Shape[0]*9)...)
+	writeSafetensors(t, filepath.Join(dir, "wrong_in.safetensors"), wrongIn)
+
+	notVGG := map[string]*weights.Tensor{"classifier.0.bias": {Shape: []int{1}, Data: []float32{0}}}
+	writeSafetensors(t, filepath.Join(dir, "not_vgg.safetensors"), notVGG)
+
+	for file, parts := range map[string][]string{
+		"missing.safetensors":  {"missing features.10.weight"},
+		"wrong_in.safetensors": {"features.2.weight has shape", "expected [?, "},
+		"not_vgg.safetensors":  {"missing features.0.weight (conv 1, expected shape [?, 3, 3, 3])", "missing features.34.bias"},
+	} {
+		_, err := vgg.Load(filepath.Join(dir, file))
+		if err == nil {
+			t.Errorf("%s: no error", file)
+			continue
+		}
+		for _, p := range append(parts, file) {
+			if !strings.Contains(err.Error(), p) {
+				t.Errorf("%s: error %q does not mention %q", file, err, p)
+			}
+		}
+	}
+}
+
+func TestDefault(t *testing.T) {
+	t.Setenv(download.CacheEnvVar, t.TempDir())
+	t.Setenv(vgg.WeightsEnvVar, "")
+	m, real, err := vgg.Default()
+	if err != nil || real || !m.IsRandom() {
+		t.Fatalf("empty cache: real %v, random %v, err %v; want random weights", real, m != nil && m.IsRandom(), err)
+	}
+
+	t.Setenv(vgg.WeightsEnvVar, fixtures.Path("vgg19_tiny_torchvision.pth"))
+	m, real, err = vgg.Default()
+	if err != nil || !real || m.IsRandom() {
+		t.Fatalf("$%s set: real %v, err %v; want the file's weights", vgg.WeightsEnvVar, real, err)
+	}
+
+	// A broken file in the cache is an error, not a silent fallback.
+	t.Setenv(vgg.WeightsEnvVar, "")
+	path, err := vgg.CachedPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("PK\x03\x04 not really"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := vgg.Default(); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("corrupt cached weights: err = %v, want one naming %s", err, path)
+	}
+}
+
+// fixtureTransport answers every request with a fixture file, standing in
+// for download.pytorch.org.
+type fixtureTransport struct{ path string }
+
+func (f fixtureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	file, err := os.Open(f.path)
+	if err != nil {
+		return nil, err
+	}
+	st, _ := file.Stat()
+	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Body: file, ContentLength: st.Size(), Request: req, Header: http.Header{}}, nil
+}
+
+func TestDownload(t *testing.T) {
+	fixture := fixtures.Path("vgg19_tiny_torchvision.pth")
+	client := &http.Client{Transport: fixtureTransport{fixture}}
+	dir := t.TempDir()
+	// The fixture is not torchvision's file: its hash does not start with dcbb9e9d.
+	if _, err := vgg.Download(context.Background(), download.Options{Dir: dir, Client: client}); err == nil || !strings.Contains(err.Error(), vgg.TorchvisionSHA256Prefix) {
+		t.Fatalf("err = %v, want a mismatch with %s", err, vgg.TorchvisionSHA256Prefix)
+	}
+	sum, err := download.FileSHA256(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := vgg.Download(context.Background(), download.Options{Dir: dir, Client: client, SHA256: sum, Progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(path) != filepath.Base(vgg.TorchvisionURL) {
+		t.Errorf("downloaded to %s, want torchvision's file name", path)
+	}
+	if _, err := vgg.Load(path); err != nil {
+		t.Error(err)
+	}
+}
