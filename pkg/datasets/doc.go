@@ -11,7 +11,8 @@
 //     error.
 //   - A directory of images laid out like torchvision's ImageFolder
 //     (root/class/xxx.png), each image resized so its shorter side fits the
-//     target and centre-cropped, like torchvision's Resize + CenterCrop:
+//     target and centre-cropped, like torchvision's Resize + CenterCrop
+//     (with package images' Catmull-Rom resampling):
 //     [LoadImageFolder].
 //   - CIFAR-10 in its binary distribution (Krizhevsky 2009), for users who
 //     have downloaded cifar-10-binary.tar.gz and unpacked it:

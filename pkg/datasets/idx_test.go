@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,22 +36,10 @@ func TestReadIDXRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("gzip=%v: %v", zip, err)
 		}
-		if !slicesEqual(got.Dims, want.Dims) || !bytes.Equal(got.Data, want.Data) {
+		if !slices.Equal(got.Dims, want.Dims) || !bytes.Equal(got.Data, want.Data) {
 			t.Errorf("gzip=%v: got dims %v data %v, want %v %v", zip, got.Dims, got.Data, want.Dims, want.Data)
 		}
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestReadIDXErrors(t *testing.T) {

@@ -2,18 +2,14 @@ package datasets
 
 import (
 	"fmt"
-	"image"
 	"image/color"
-	_ "image/gif" // decoders for the formats ImageFolder reads
-	_ "image/jpeg"
-	_ "image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	_ "golang.org/x/image/bmp"
-	"golang.org/x/image/draw"
+	"github.com/neuralart/neuralart/pkg/images"
+	_ "golang.org/x/image/bmp" // decoders for the formats beyond images' PNG, JPEG and GIF
 	_ "golang.org/x/image/webp"
 )
 
@@ -32,7 +28,7 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 // LoadImageFolder reads a directory laid out like torchvision's ImageFolder:
 // root/<class>/<image>, classes sorted by name, labels their index. A root
 // with images but no subdirectories is one class named "". Each image is
-// scaled (bilinear, antialiased) so that it covers Width x Height and then
+// scaled (Catmull-Rom, antialiased) so that it covers Width x Height and then
 // centre-cropped, like torchvision's Resize + CenterCrop. A file that does
 // not decode is an error naming it.
 func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
@@ -98,33 +94,29 @@ func imageFiles(dir string) ([]string, error) {
 	return files, nil
 }
 
-// loadResized decodes path and returns its pixels CHW at the asked size.
+// loadResized decodes path (JPEGs turned upright by their EXIF orientation)
+// and returns its pixels CHW at the asked size.
 func loadResized(path string, opts ImageFolderOptions) ([]uint8, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
 	defer f.Close()
-	src, _, err := image.Decode(f)
+	src, err := images.Decode(f, path, nil)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: %s: cannot decode image: %w", path, err)
-	}
-	b := src.Bounds()
-	if b.Empty() {
-		return nil, fmt.Errorf("datasets: %s: empty image", path)
+		return nil, fmt.Errorf("datasets: %w", err)
 	}
 	// Scale so the image covers the target, then keep the centre.
+	b := src.Bounds()
 	scale := max(float64(opts.Width)/float64(b.Dx()), float64(opts.Height)/float64(b.Dy()))
 	sw := max(opts.Width, int(float64(b.Dx())*scale+0.5))
 	sh := max(opts.Height, int(float64(b.Dy())*scale+0.5))
-	scaled := image.NewRGBA(image.Rect(0, 0, sw, sh))
-	draw.BiLinear.Scale(scaled, scaled.Bounds(), src, b, draw.Src, nil)
-	x0, y0 := (sw-opts.Width)/2, (sh-opts.Height)/2
+	img := images.CenterCrop(images.ResizeTo(src, sw, sh), opts.Width, opts.Height)
 	plane := opts.Width * opts.Height
 	out := make([]uint8, opts.Channels*plane)
 	for y := range opts.Height {
 		for x := range opts.Width {
-			c := scaled.RGBAAt(x0+x, y0+y)
+			c := img.RGBAAt(x, y)
 			i := y*opts.Width + x
 			if opts.Channels == 1 {
 				out[i] = color.GrayModel.Convert(c).(color.Gray).Y
