@@ -76,6 +76,12 @@ func writeFileAtomic(path string, data []byte) error {
 		tmp.Close()
 		return fmt.Errorf("metrics: writing %s: %w", path, err)
 	}
+	// CreateTemp makes the file private; a weights or statistics file is
+	// meant to be shared like any other written file.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("metrics: writing %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("metrics: writing %s: %w", path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,7 +26,7 @@ func TestStatsFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.N != s.N || !mat.Equal(got.Cov, s.Cov) || !floatsEqual(got.Mean, s.Mean) {
+	if got.N != s.N || !mat.Equal(got.Cov, s.Cov) || !slices.Equal(got.Mean, s.Mean) {
 		t.Errorf("round trip: got %+v, want %+v", got, s)
 	}
 	if d, err := FrechetDistance(got, s); err != nil || math.Abs(d) > 1e-12 {
@@ -48,18 +49,6 @@ func TestStatsFileRoundTrip(t *testing.T) {
 	if _, err := LoadStats(bad); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("NaN mu: got %v", err)
 	}
-}
-
-func floatsEqual(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestKIDSubsets(t *testing.T) {
