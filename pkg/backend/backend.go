@@ -32,7 +32,9 @@ func newPureGo(config string) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{Backend: b.(*simplego.Backend)}, nil
+	sb := b.(*simplego.Backend)
+	ownBackends.Store(sb, true)
+	return &Backend{Backend: sb}, nil
 }
 
 // Name returns the backend's name, Name.
@@ -83,3 +85,9 @@ type Builder struct {
 }
 
 var _ backends.Builder = (*Builder)(nil)
+
+// Finalize releases the backend's resources.
+func (b *Backend) Finalize() {
+	ownBackends.Delete(b.Backend)
+	b.Backend.Finalize()
+}

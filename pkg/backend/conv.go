@@ -17,17 +17,21 @@ import (
 //
 //  1. Input dilation and padding: Pad with zeros (interior = dilation-1).
 //  2. Groups become a DotGeneral batch axis: channels are split [G, C/G]
-//     (channel groups) or the batch [G, B/G] (batch groups).
+//     (channel groups) or the batch [G, B/G] (batch groups), and the input
+//     is arranged [G, C/G, B/G, spatial...].
 //  3. Patches: for each spatial axis the smaller of (kernel size, output size)
 //     is enumerated with strided Slices, and the other is kept as the strided
 //     range of each Slice; the Slices are concatenated into one tensor
-//     [.., kernel-or-output positions..., output-or-kernel positions...].
+//     [G, C/G, kernel-or-output positions..., B/G, output-or-kernel positions...].
 //     Enumerating the smaller side keeps the op count small both for the
 //     forward pass (3x3 kernel, large output) and for the kernel gradient
 //     (large "kernel", 3x3 output).
-//  4. One DotGeneral contracts channels and kernel positions with the kernel,
-//     giving [G, outChannels/G, batch, output positions...], and a Transpose
-//     (a free Reshape for batch 1, channels-first) yields the output layout.
+//  4. One DotGeneral contracts channels and kernel positions with the kernel
+//     [G, Cout/G, C/G, k...], giving [G, Cout/G, batch and output positions],
+//     and a Transpose (a free Reshape for batch 1, channels-first) yields the
+//     output layout. For a forward convolution the patches are then a
+//     row-major [C/G·k][B/G·output] matrix per group, which fastDotGeneral
+//     multiplies without a copy.
 //
 // The patches hold (kernel positions) x (input size) values: 9x the input
 // for 3x3 kernels.
@@ -75,20 +79,20 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		return l.done(nil)
 	}
 	batch, channels, spatial := xs.Dimensions[0], xs.Dimensions[1], xs.Dimensions[2:]
-	groupAxis := 0
-	var lead []int
+	spatialAxes := iotaRange(n + 3)[3:]
+	groups, batchPerGroup, channelsPerGroup := batchGroupCount, batch/batchGroupCount, channels
 	if channelGroupCount > 1 {
-		g := channelGroupCount
-		lead = []int{batch, g, channels / g}
-		groupAxis = 1
+		// [B, G, C/G, S...] -> [G, C/G, B, S...]
+		groups, batchPerGroup, channelsPerGroup = channelGroupCount, batch, channels/channelGroupCount
+		x = l.reshape(x, append([]int{batch, groups, channelsPerGroup}, spatial...)...)
+		x = l.transpose(x, append([]int{1, 2, 0}, spatialAxes...)...)
 	} else {
-		g := batchGroupCount
-		lead = []int{g, batch / g, channels}
+		// [G, B/G, C, S...] -> [G, C, B/G, S...]
+		x = l.reshape(x, append([]int{groups, batchPerGroup, channels}, spatial...)...)
+		x = l.transpose(x, append([]int{0, 2, 1}, spatialAxes...)...)
 	}
-	groups := lead[groupAxis]
-	x = l.reshape(x, append(slices.Clone(lead), spatial...)...)
 
-	// Kernel as [Cin/G, G, Cout/G, k...].
+	// Kernel as [G, Cout/G, Cin/G, k...].
 	k := l.transpose(kernel, append([]int{axes.KernelInputChannels, axes.KernelOutputChannels}, axes.KernelSpatial...)...)
 	kernelSpatial := make([]int, n)
 	outputSpatial := make([]int, n)
@@ -98,8 +102,11 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	}
 	cin, cout := kShape.Dimensions[axes.KernelInputChannels], kShape.Dimensions[axes.KernelOutputChannels]
 	k = l.reshape(k, append([]int{cin, groups, cout / groups}, kernelSpatial...)...)
+	k = l.transpose(k, append([]int{1, 2, 0}, spatialAxes...)...)
 
-	// 3. Patches [a0, a1, Cg, L..., R...]: L enumerated by Slices, R the range within each Slice.
+	// 3. Patches [G, C/G, L..., B/G, R...]: L enumerated by Slices, R the range within each Slice.
+	// With every L a kernel axis, the patches are a [G][C/G·k][B/G·output] matrix, which the
+	// DotGeneral reads without a copy.
 	loopKernel := make([]bool, n)
 	loopDims, rangeDims := make([]int, n), make([]int, n)
 	for i := range n {
@@ -111,7 +118,7 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		}
 	}
 	starts, limits, steps := make([]int, 3+n), slices.Clone(l.shape(x).Dimensions), ones(3+n)
-	sliceDims := append(append(slices.Clone(lead), 1), rangeDims...)
+	sliceDims := append([]int{groups, channelsPerGroup, 1, batchPerGroup}, rangeDims...)
 	var pieces []backends.Op
 	for pos := range indicesOf(loopDims) {
 		for i, p := range pos {
@@ -127,33 +134,35 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 			return l.done(nil)
 		}
 	}
-	patches := l.reshape(l.concat(3, pieces...), append(append(slices.Clone(lead), loopDims...), rangeDims...)...)
+	patchDims := slices.Concat([]int{groups, channelsPerGroup}, loopDims, []int{batchPerGroup}, rangeDims)
+	patches := l.reshape(l.concat(2, pieces...), patchDims...)
 
-	// 4. One DotGeneral: [G, Cout/G, batch, output positions in patch order].
-	kernelContract, patchContract := []int{0}, []int{2}
-	var outputOrder []int // spatial index of each output axis of the DotGeneral result, in order
+	// 4. One DotGeneral: [G, Cout/G, then the patches' batch and output axes in their order].
+	kernelContract, patchContract := []int{2}, []int{1}
+	var resultAxes []int // spatial index of each result axis after the first two; -1 for the batch
 	for i := range n {
 		kernelContract = append(kernelContract, 3+i)
 		if loopKernel[i] {
-			patchContract = append(patchContract, 3+i)
+			patchContract = append(patchContract, 2+i)
 		} else {
 			patchContract = append(patchContract, 3+n+i)
-			outputOrder = append(outputOrder, i)
+			resultAxes = append(resultAxes, i)
 		}
 	}
+	resultAxes = append(resultAxes, -1)
 	for i := range n {
 		if loopKernel[i] {
-			outputOrder = append(outputOrder, i)
+			resultAxes = append(resultAxes, i)
 		}
 	}
 	var y backends.Op
 	if l.err == nil {
-		y = l.keep(l.b.DotGeneral(k, kernelContract, []int{1}, patches, patchContract, []int{groupAxis}))
+		y = l.keep(l.b.DotGeneral(k, kernelContract, []int{0}, patches, patchContract, []int{0}))
 	}
 	// -> [B', G, Cout/G, o_0, ..., o_n-1] -> [B', Cout, o...] -> output layout.
-	perm := []int{2, 0, 1}
+	perm := []int{2 + slices.Index(resultAxes, -1), 0, 1}
 	for i := range n {
-		perm = append(perm, 3+slices.Index(outputOrder, i))
+		perm = append(perm, 2+slices.Index(resultAxes, i))
 	}
 	y = l.transpose(y, perm...)
 	y = l.reshape(y, append([]int{outShape.Dimensions[axes.OutputBatch], cout}, outputSpatial...)...)

@@ -11,7 +11,7 @@ import (
 
 // weightedSum returns Σ y·w: a scalar whose gradient is w pulled back through y.
 func weightedSum(y *graph.Node, w array) *graph.Node {
-	return graph.ReduceAllSum(graph.Mul(y, graph.Const(y.Graph(), w.tensor())))
+	return graph.ReduceAllSum(graph.Mul(y, graph.ConvertDType(graph.Const(y.Graph(), w.tensor()), y.DType())))
 }
 
 // TestConvolveGradients checks GoMLX's Convolve gradients (built from

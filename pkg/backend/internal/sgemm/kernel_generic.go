@@ -1,0 +1,12 @@
+//go:build !(goexperiment.simd && amd64)
+
+package sgemm
+
+// Accelerated reports whether Mul uses the AVX2 micro-kernel (else gonum):
+// this build has no simd/archsimd (build with GOEXPERIMENT=simd on amd64).
+const Accelerated = false
+
+// kernel is only called when Accelerated.
+func kernel(k int, a, b, c []float32, ldc int, overwrite bool) {
+	panic("sgemm: kernel called without simd/archsimd")
+}
