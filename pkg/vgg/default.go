@@ -2,10 +2,10 @@ package vgg
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 
 	"github.com/neuralart/neuralart/pkg/download"
 )
@@ -46,25 +46,54 @@ func Download(ctx context.Context, opts download.Options) (string, error) {
 	return download.Fetch(ctx, TorchvisionURL, opts)
 }
 
-// Default returns VGG-19 with trained weights when it finds them — the file
-// named by $NEURALART_VGG19, else torchvision's file in the download cache
-// (see Download) — and real = true. Otherwise it returns Random(DefaultSeed)
+// Default returns VGG-19 with trained weights when it finds them, and
+// real = true. It looks, in order, at the file named by $NEURALART_VGG19,
+// torchvision's file in neuralart's download cache (see Download) and in
+// PyTorch's own cache (torch.hub: $TORCH_HOME/hub/checkpoints, by default
+// ~/.cache/torch/hub/checkpoints), where anyone who has run torchvision's
+// vgg19(weights=...) already has it. Otherwise it returns Random(DefaultSeed)
 // and real = false, so that code runs everywhere; callers should tell their
 // users (m.String() says "RANDOM weights"). A weights file that exists but
 // cannot be loaded is an error, never silently replaced by random weights.
 func Default() (m *Model, real bool, err error) {
 	path := os.Getenv(WeightsEnvVar)
 	if path == "" {
-		if path, err = CachedPath(); err != nil {
+		cached, err := CachedPath()
+		if err != nil {
 			return nil, false, err
 		}
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		for _, candidate := range []string{cached, torchHubPath()} {
+			if _, err := os.Stat(candidate); err == nil {
+				path = candidate
+				break
+			}
+		}
+		if path == "" {
 			return Random(DefaultSeed), false, nil
 		}
 	}
 	m, err = Load(path)
 	if err != nil {
-		return nil, false, fmt.Errorf("vgg: loading the VGG-19 weights at %s (delete the file or unset $%s to fall back to random weights): %w", path, WeightsEnvVar, err)
+		return nil, false, fmt.Errorf("vgg: loading the VGG-19 weights at %s (delete the file or set $%s to another to fall back): %w", path, WeightsEnvVar, err)
 	}
 	return m, true, nil
+}
+
+// torchHubPath is where torch.hub (torchvision's loader) caches the file:
+// $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch
+// or ~/.cache/torch.
+func torchHubPath() string {
+	home := os.Getenv("TORCH_HOME")
+	if home == "" {
+		cache := os.Getenv("XDG_CACHE_HOME")
+		if cache == "" {
+			userHome, err := os.UserHomeDir()
+			if err != nil {
+				return ""
+			}
+			cache = filepath.Join(userHome, ".cache")
+		}
+		home = filepath.Join(cache, "torch")
+	}
+	return filepath.Join(home, "hub", "checkpoints", path.Base(TorchvisionURL))
 }

@@ -92,11 +92,30 @@ func TestLoadRejectsWrongLayouts(t *testing.T) {
 
 func TestDefault(t *testing.T) {
 	t.Setenv(download.CacheEnvVar, t.TempDir())
+	torchHome := t.TempDir()
+	t.Setenv("TORCH_HOME", torchHome)
 	t.Setenv(vgg.WeightsEnvVar, "")
 	m, real, err := vgg.Default()
 	if err != nil || real || !m.IsRandom() {
-		t.Fatalf("empty cache: real %v, random %v, err %v; want random weights", real, m != nil && m.IsRandom(), err)
+		t.Fatalf("empty caches: real %v, random %v, err %v; want random weights", real, m != nil && m.IsRandom(), err)
 	}
+
+	// torchvision's own cache.
+	hub := filepath.Join(torchHome, "hub", "checkpoints")
+	fixture, err := os.ReadFile(fixtures.Path("vgg19_tiny_torchvision.pth"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(hub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hub, filepath.Base(vgg.TorchvisionURL)), fixture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, real, err = vgg.Default(); err != nil || !real || m.IsRandom() {
+		t.Fatalf("weights in $TORCH_HOME/hub/checkpoints: real %v, err %v; want them loaded", real, err)
+	}
+	t.Setenv("TORCH_HOME", t.TempDir())
 
 	t.Setenv(vgg.WeightsEnvVar, fixtures.Path("vgg19_tiny_torchvision.pth"))
 	m, real, err = vgg.Default()
