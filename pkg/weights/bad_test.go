@@ -69,8 +69,8 @@ const (
 	pickleOSSystem = "\x80\x02cos\nsystem\nq\x00X\x0a\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03."
 	// builtins.eval("1") via STACK_GLOBAL, as protocol 4 spells it.
 	pickleEval = "\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c\x011\x85R."
-	// collections.OrderedDict is allowed, but not called with arguments.
-	pickleOrderedDictArgs = "\x80\x02ccollections\nOrderedDict\n]\x85R."
+	// collections.OrderedDict is allowed, but only with a list of [key, value] pairs.
+	pickleOrderedDictArgs = "\x80\x02ccollections\nOrderedDict\nK\x01\x85R."
 	// NEWOBJ builds an arbitrary object.
 	pickleNewObj = "\x80\x02ccollections\nOrderedDict\n)\x81."
 )
@@ -79,7 +79,7 @@ func TestRefuseUnsafePickles(t *testing.T) {
 	for _, c := range []struct{ name, pickle, want string }{
 		{"os_system.pth", pickleOSSystem, "refusing global os.system"},
 		{"eval.pth", pickleEval, "refusing global builtins.eval"},
-		{"ordereddict_args.pth", pickleOrderedDictArgs, "expected no arguments"},
+		{"ordereddict_args.pth", pickleOrderedDictArgs, "expected no arguments or a list of [key, value] pairs"},
 		{"newobj.pth", pickleNewObj, "refusing NEWOBJ"},
 	} {
 		wantError(t, c.name, torchZip(t, map[string]string{"archive/data.pkl": c.pickle}), c.want)
@@ -220,7 +220,7 @@ func TestCorrupted(t *testing.T) {
 }
 
 func seedFiles() []string {
-	var out []string
+	out := []string{"testdata/tensors_legacy_v1.pth"}
 	for path := range testFiles {
 		out = append(out, path)
 	}

@@ -32,7 +32,7 @@ func FuzzSafetensors(f *testing.F) {
 }
 
 func FuzzPth(f *testing.F) {
-	addSeeds(f, "testdata/tensors.pth", "testdata/tensors_legacy.pth", fixtures.Path("vgg19_tiny_torchvision.pth"))
+	addSeeds(f, "testdata/tensors.pth", "testdata/tensors_legacy.pth", "testdata/tensors_legacy_v1.pth", fixtures.Path("vgg19_tiny_torchvision.pth"))
 	f.Add([]byte(pickleOSSystem))
 	f.Add(torchZip(f, map[string]string{"archive/data.pkl": pickleEval}))
 	f.Fuzz(func(t *testing.T, b []byte) {

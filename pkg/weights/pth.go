@@ -45,11 +45,33 @@ type pyTensor struct {
 
 // stateDictCalls are the only functions a state_dict pickle may call.
 var stateDictCalls = map[pyGlobal]callable{
+	// OrderedDict() as Python 3 pickles it (items follow with SETITEMS), or
+	// OrderedDict([[key, value], ...]) as Python 2 did.
 	{"collections", "OrderedDict"}: func(args pyTuple) (any, error) {
-		if len(args) != 0 {
-			return nil, fmt.Errorf("expected no arguments, found %d", len(args))
+		d := newDict()
+		if len(args) == 0 {
+			return d, nil
 		}
-		return newDict(), nil
+		items, ok := args[0].(*pyList)
+		if len(args) != 1 || !ok {
+			return nil, fmt.Errorf("expected no arguments or a list of [key, value] pairs, found %s", describe(args))
+		}
+		for _, item := range items.items {
+			var pair []any
+			switch p := item.(type) {
+			case *pyList:
+				pair = p.items
+			case pyTuple:
+				pair = p
+			}
+			if len(pair) != 2 {
+				return nil, fmt.Errorf("expected [key, value] pairs, found %s", describe(item))
+			}
+			if err := d.set(pair[0], pair[1]); err != nil {
+				return nil, err
+			}
+		}
+		return d, nil
 	},
 	// _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
 	{"torch._utils", "_rebuild_tensor_v2"}: func(args pyTuple) (any, error) {

@@ -80,6 +80,31 @@ func TestReadPyTorchFiles(t *testing.T) {
 	}
 }
 
+// TestReadLegacyV1 reads the legacy format as PyTorch 0.1.10-0.3 wrote it,
+// the format of torchvision's vgg19-dcbb9e9d.pth (2017): tensors rebuilt by
+// torch._utils._rebuild_tensor and Python 2's OrderedDict([[k, v], ...]).
+func TestReadLegacyV1(t *testing.T) {
+	want := readExpected(t)
+	f, err := Open("testdata/tensors_legacy_v1.pth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	keys := []string{"base", "offset", "transposed"}
+	if !slices.Equal(f.Keys(), keys) {
+		t.Fatalf("Keys() = %v, want %v", f.Keys(), keys)
+	}
+	for _, name := range keys {
+		data, shape, err := f.Float64(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := want[name]; !slices.Equal(shape, w.Shape) || !slices.Equal(data, w.Data) {
+			t.Errorf("%s: got %v %v, want %v %v", name, shape, data, w.Shape, w.Data)
+		}
+	}
+}
+
 func TestFixtureFormatsAgree(t *testing.T) {
 	st, err := Open(fixtures.Path("vgg19_tiny.safetensors"))
 	if err != nil {

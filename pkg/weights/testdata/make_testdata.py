@@ -47,3 +47,41 @@ for k, v in flat.items():
 h = json.dumps(header).encode()
 with open("tensors.safetensors", "wb") as f:
     f.write(struct.pack("<Q", len(h))); f.write(h); f.write(b"".join(blobs))
+
+# The legacy format as PyTorch 0.1.10-0.3 wrote it (torchvision's 2017
+# vgg19-dcbb9e9d.pth): tensors rebuilt by torch._utils._rebuild_tensor
+# (4 arguments) and, when saved by Python 2, an OrderedDict pickled as
+# OrderedDict([[key, value], ...]). Written by hand with pickle protocol 2.
+import pickle, io
+
+class OldStorage:
+    def __init__(self, t): self.t = t.contiguous().view(-1)
+
+class OldTensor:
+    def __init__(self, t, storage): self.t, self.storage = t, storage
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor, (self.storage, self.t.storage_offset(), tuple(self.t.size()), self.t.stride()))
+
+class Py2OrderedDict:
+    def __init__(self, items): self.items = items
+    def __reduce__(self): return (collections.OrderedDict, ([[k, v] for k, v in self.items],))
+
+storages = {}
+def persistent_id(obj):
+    if isinstance(obj, OldStorage):
+        key = str(id(obj)); storages[key] = obj
+        return ("storage", torch.FloatStorage, key, "cpu", obj.t.numel(), None)
+    return None
+
+base_storage = OldStorage(base)
+old = Py2OrderedDict([("base", OldTensor(base, base_storage)), ("transposed", OldTensor(base.t(), base_storage)),
+                      ("offset", OldTensor(base[1:, 1:3], base_storage))])
+with open("tensors_legacy_v1.pth", "wb") as f:
+    for header in (0x1950a86a20f9469cfc6c, 1001, {"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 8}}):
+        pickle.dump(header, f, protocol=2)
+    p = pickle.Pickler(f, protocol=2); p.persistent_id = persistent_id; p.dump(old)
+    keys = sorted(storages); pickle.dump(keys, f, protocol=2)
+    for k in keys:
+        t = storages[k].t
+        f.write(struct.pack("<q", t.numel())); f.write(t.numpy().tobytes())
+assert torch.equal(torch.load("tensors_legacy_v1.pth")["transposed"], base.t())
