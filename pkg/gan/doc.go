@@ -1,0 +1,34 @@
+// Package gan trains generative adversarial networks on images with GoMLX.
+//
+// A GAN (Goodfellow et al. 2014, "Generative Adversarial Nets",
+// https://arxiv.org/abs/1406.2661) is two networks playing a game. The
+// generator G maps noise z ~ N(0, I) to images; the discriminator D scores
+// images as real or generated. D is trained to tell them apart and G to fool
+// it, the minimax game of eq. 1:
+//
+//	min_G max_D  E_x[log D(x)] + E_z[log(1 − D(G(z)))]
+//
+// whose equilibrium is G's distribution equal to the data's (§4, D = ½
+// everywhere). In practice G maximises log D(G(z)) instead, which has strong
+// gradients early in training when D rejects every fake: the
+// "non-saturating" loss, NonSaturating here, the article's. Hinge (Lim & Ye
+// 2017), LeastSquares (Mao et al. 2017) and WassersteinGP (Gulrajani et al.
+// 2017) are other choices of the same two-player loss.
+//
+// The networks: ArticleGenerator (Linear → BatchNorm → nearest Upsample →
+// Conv3x3 → BatchNorm → ReLU → Upsample → Conv3x3 → Tanh) and
+// ArticleDiscriminator (two strided 4x4 convolutions with LeakyReLU 0.2 and
+// BatchNorm, then Linear), with MNISTGenerator and MNISTDiscriminator for
+// 28x28 digits; and DCGAN's pair (Radford, Metz & Chintala 2015,
+// "Unsupervised Representation Learning with Deep Convolutional GANs",
+// https://arxiv.org/abs/1511.06434) as pytorch/examples writes it, with
+// transposed convolutions, for 32x32 and 64x64 images. Images are NCHW
+// float32 in [-1, 1] (the range of Tanh); weights use PyTorch's layouts.
+//
+// Trainer alternates one D and one G step with Adam (2e-4, β = (0.5, 0.999)),
+// reports losses, D(x), D(G(z)) and samples of a fixed noise every N steps,
+// writes checkpoints atomically and keeps the newest K, resumes from the
+// latest bit-identically, and stops with a *NonFiniteError naming the step
+// when a loss becomes NaN or Inf. Sampler draws images and latent
+// interpolations from a checkpoint. Checkpoints are safetensors files.
+package gan
