@@ -35,7 +35,7 @@ func CachedPath() (string, error) {
 	return download.Path(TorchvisionURL, download.Options{})
 }
 
-// Download fetches torchvision's VGG-19 weights (548 MB) into the cache
+// Download fetches torchvision's VGG-19 weights (548 MiB) into the cache
 // directory unless they are already there, checks the SHA-256 (opts.SHA256
 // when given, else TorchvisionSHA256Prefix) and returns the file's path.
 // opts.Progress, when set, receives a progress line every few seconds.
