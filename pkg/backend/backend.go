@@ -73,7 +73,7 @@ var loweredOps = []backends.OpType{
 
 // Builder returns a graph builder that lowers the ops simplego lacks.
 func (b *Backend) Builder(name string) backends.Builder {
-	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder)}
+	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder), reversed: map[backends.Op]reversal{}}
 }
 
 // Builder is simplego's builder with the lowered ops overridden. Each
@@ -82,6 +82,17 @@ func (b *Backend) Builder(name string) backends.Builder {
 // build time, never at run time.
 type Builder struct {
 	*simplego.Builder
+
+	// reversed records the operand of each Reverse, so that a convolution
+	// of a reversed kernel (every convolution's input gradient) reads the
+	// kernel backwards instead of materializing the reversal.
+	reversed map[backends.Op]reversal
+}
+
+// reversal is a Reverse op's operand and axes.
+type reversal struct {
+	x    backends.Op
+	axes []int
 }
 
 var _ backends.Builder = (*Builder)(nil)

@@ -92,8 +92,17 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		x = l.transpose(x, append([]int{0, 2, 1}, spatialAxes...)...)
 	}
 
-	// Kernel as [G, Cout/G, Cin/G, k...].
-	k := l.transpose(kernel, append([]int{axes.KernelInputChannels, axes.KernelOutputChannels}, axes.KernelSpatial...)...)
+	// A reversed kernel (input gradients) is read backwards: flip[i] for its reversed spatial axes.
+	flip := make([]bool, n)
+	if r, ok := b.reversed[kernel]; ok && !slices.ContainsFunc(r.axes, func(a int) bool { return !slices.Contains(axes.KernelSpatial, a) }) {
+		kernel = r.x
+		for _, a := range r.axes {
+			flip[slices.Index(axes.KernelSpatial, a)] = true
+		}
+	}
+
+	// Kernel as [G, Cout/G, Cin/G, k...] (as stored, for channels-first kernels).
+	k := l.transpose(kernel, append([]int{axes.KernelOutputChannels, axes.KernelInputChannels}, axes.KernelSpatial...)...)
 	kernelSpatial := make([]int, n)
 	outputSpatial := make([]int, n)
 	for i := range n {
@@ -101,8 +110,7 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		outputSpatial[i] = outShape.Dimensions[axes.OutputSpatial[i]]
 	}
 	cin, cout := kShape.Dimensions[axes.KernelInputChannels], kShape.Dimensions[axes.KernelOutputChannels]
-	k = l.reshape(k, append([]int{cin, groups, cout / groups}, kernelSpatial...)...)
-	k = l.transpose(k, append([]int{1, 2, 0}, spatialAxes...)...)
+	k = l.reshape(k, append([]int{groups, cout / groups, cin}, kernelSpatial...)...)
 
 	// 3. Patches [G, C/G, L..., B/G, R...]: L enumerated by Slices, R the range within each Slice.
 	// With every L a kernel axis, the patches are a [G][C/G·k][B/G·output] matrix, which the
@@ -110,6 +118,11 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	loopKernel := make([]bool, n)
 	loopDims, rangeDims := make([]int, n), make([]int, n)
 	for i := range n {
+		if flip[i] && kernelSpatial[i] > outputSpatial[i] {
+			// Slices cannot run backwards: materialize the reversal after all.
+			k = l.keep(b.Reverse(k, 3+i))
+			flip[i] = false
+		}
 		loopKernel[i] = kernelSpatial[i] <= outputSpatial[i]
 		if loopKernel[i] {
 			loopDims[i], rangeDims[i] = kernelSpatial[i], outputSpatial[i]
@@ -122,6 +135,9 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	var pieces []backends.Op
 	for pos := range indicesOf(loopDims) {
 		for i, p := range pos {
+			if flip[i] {
+				p = kernelSpatial[i] - 1 - p
+			}
 			start, step := p*kernelDilations[i], strides[i] // position in the kernel
 			if !loopKernel[i] {
 				start, step = p*strides[i], kernelDilations[i] // position in the output

@@ -31,6 +31,7 @@ func TestConvolveGradients(t *testing.T) {
 		{images.ChannelsFirst, 7, 3, 2, 1, true, 1, 2, 3},
 		{images.ChannelsFirst, 8, 5, 2, 1, false, 2, 2, 2},
 		{images.ChannelsFirst, 7, 3, 1, 2, true, 1, 2, 2},
+		{images.ChannelsFirst, 3, 5, 1, 1, true, 1, 2, 2}, // input gradient with a kernel larger than the image
 		{images.ChannelsLast, 6, 3, 1, 1, true, 2, 3, 2},
 		{images.ChannelsLast, 9, 3, 3, 1, false, 1, 2, 3},
 		{images.ChannelsLast, 5, 1, 1, 1, true, 1, 1, 2},

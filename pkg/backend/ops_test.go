@@ -382,3 +382,31 @@ func TestSliceGradient(t *testing.T) {
 	w := randomArray(rng, execute(t, slice, x)[0].dims...)
 	checkGradients(t, "strided Slice", func(in []*graph.Node) *graph.Node { return weightedSum(slice(in[0]), w) }, x)
 }
+
+// TestReduceWindowTiled compares the Reshape+Reduce lowering of tiled
+// windows with simplego's ReduceWindow.
+func TestReduceWindowTiled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	x := randomArray(rng, 2, 3, 7, 6)
+	for _, window := range [][]int{{1, 1, 2, 2}, {1, 1, 3, 3}, {2, 1, 7, 1}, {1, 3, 2, 4}} {
+		for _, op := range []backends.ReduceOpType{backends.ReduceOpMax, backends.ReduceOpMin, backends.ReduceOpSum, backends.ReduceOpProduct} {
+			build := func(lowered bool) func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+				return func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+					if lowered {
+						return b.ReduceWindow(in[0], op, window, window, nil, nil, nil)
+					}
+					return b.(*Builder).Builder.ReduceWindow(in[0], op, window, window, nil, nil, nil)
+				}
+			}
+			got, err := runOp(t, build(true), x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := runOp(t, build(false), x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertClose(t, fmt.Sprintf("ReduceWindow %s %v", op, window), got, want, 1e-12)
+		}
+	}
+}

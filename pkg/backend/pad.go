@@ -100,10 +100,13 @@ func (l *lowering) padAxis(x, fill backends.Op, axis int, p backends.PadAxis) ba
 
 // Reverse reverses x along the given axes.
 //
-// Lowering: one Gather per axis with the constant indices n-1, ..., 0.
+// Lowering: one Gather per axis with the constant indices n-1, ..., 0; a
+// convolution of the result reads the operand backwards instead (see
+// ConvGeneral), and then the Gathers never run.
 func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
 	l := b.lower("Reverse")
 	s := l.shape(x)
+	source := x
 	for _, axis := range axes {
 		if l.err != nil {
 			break
@@ -129,6 +132,9 @@ func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
 		sizes := s.Clone().Dimensions
 		sizes[axis] = 1
 		x = l.keep(l.b.Gather(x, l.constant(indices, n, 1), 1, offsetAxes, []int{axis}, []int{axis}, sizes, false))
+	}
+	if l.err == nil && x != source {
+		b.reversed[x] = reversal{source, slices.Clone(axes)}
 	}
 	return l.done(x)
 }

@@ -165,3 +165,40 @@ func (l *lowering) constantOf(v any) backends.Op {
 	flat.Index(0).Set(reflect.ValueOf(v))
 	return l.constant(flat.Interface())
 }
+
+// ReduceWindow reduces windows of x. Windows that tile x (strides equal to
+// the window, no padding or dilation: pooling layers) are lowered to a
+// Reshape that splits each axis into [windows, window] and one Reduce over
+// the window axes, which runs at memory speed; other windows go to
+// simplego's ReduceWindow.
+func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType,
+	windowDimensions, strides, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
+	l := b.lower("ReduceWindow")
+	s := l.shape(x)
+	isOne := func(v []int) bool { return !slices.ContainsFunc(v, func(d int) bool { return d != 1 }) }
+	noPadding := !slices.ContainsFunc(paddings, func(p [2]int) bool { return p != [2]int{} })
+	reducers := map[backends.ReduceOpType]func(backends.Op, ...int) (backends.Op, error){
+		backends.ReduceOpMax: l.b.ReduceMax, backends.ReduceOpMin: l.b.ReduceMin,
+		backends.ReduceOpSum: l.b.ReduceSum, backends.ReduceOpProduct: l.b.ReduceProduct,
+	}
+	reduce, known := reducers[reductionType]
+	if l.err != nil || !known || len(windowDimensions) != s.Rank() || !(len(strides) == 0 || slices.Equal(strides, windowDimensions)) ||
+		!isOne(baseDilations) || !isOne(windowDilations) || !noPadding {
+		return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+	}
+	var split, windowAxes []int
+	for i, w := range windowDimensions {
+		if w < 1 || s.Dimensions[i]/w < 1 {
+			return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+		}
+		// Trailing elements that fill no window are dropped, as ReduceWindow does.
+		x = l.sliceAxis(x, i, 0, s.Dimensions[i]/w*w, 1)
+		split = append(split, s.Dimensions[i]/w, w)
+		windowAxes = append(windowAxes, 2*i+1)
+	}
+	x = l.reshape(x, split...)
+	if l.err != nil {
+		return l.done(nil)
+	}
+	return l.done(l.keep(reduce(x, windowAxes...)))
+}
