@@ -88,37 +88,37 @@ func TestRefuseUnsafePickles(t *testing.T) {
 	}
 }
 
-func TestZipPathTraversal(t *testing.T) {
-	good, err := os.ReadFile("testdata/tensors.pth")
+// pthEntries returns the zip entries of testdata/tensors.pth, name → content.
+func pthEntries(t *testing.T) map[string]string {
+	t.Helper()
+	zr, err := zip.OpenReader("testdata/tensors.pth")
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, evil := range []string{"../evil", "archive/../../evil", "/etc/passwd", `archive\..\evil`} {
-		entries := map[string]string{evil: "x"}
-		for _, zf := range zr.File {
-			content, err := readSmallAll(zf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			entries[zf.Name] = content
+	defer zr.Close()
+	entries := map[string]string{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
 		}
-		wantError(t, "traversal.pth", torchZip(t, entries), "outside the archive", strconv.Quote(evil))
+		var b bytes.Buffer
+		_, err = b.ReadFrom(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[zf.Name] = b.String()
 	}
+	return entries
 }
 
-func readSmallAll(zf *zip.File) (string, error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return "", err
+func TestZipPathTraversal(t *testing.T) {
+	for _, evil := range []string{"../evil", "archive/../../evil", "/etc/passwd", `archive\..\evil`} {
+		entries := pthEntries(t)
+		entries[evil] = "x"
+		wantError(t, "traversal.pth", torchZip(t, entries), "outside the archive", strconv.Quote(evil))
 	}
-	defer rc.Close()
-	var b bytes.Buffer
-	_, err = b.ReadFrom(rc)
-	return b.String(), err
 }
 
 func TestBadSafetensors(t *testing.T) {
@@ -146,22 +146,9 @@ func TestBadSafetensors(t *testing.T) {
 }
 
 func TestBadPth(t *testing.T) {
-	good, err := os.ReadFile("testdata/tensors.pth")
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	entries := map[string]string{}
-	for _, zf := range zr.File {
-		if entries[zf.Name], err = readSmallAll(zf); err != nil {
-			t.Fatal(err)
-		}
-	}
+	entries := pthEntries(t)
 	// Shorten the first storage: tensors pointing into it now run past its end.
-	var shortened map[string]string = clone(entries)
+	shortened := clone(entries)
 	shortened["tensors/data/0"] = shortened["tensors/data/0"][:8]
 	wantError(t, "short_storage.pth", torchZip(t, shortened), "storage")
 	missing := clone(entries)

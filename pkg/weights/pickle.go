@@ -173,6 +173,17 @@ func (u *unpickler) pop() (any, error) {
 	return v, nil
 }
 
+// pop2 pops the top two items, returning them in stack order (a below b).
+func (u *unpickler) pop2() (a, b any, err error) {
+	if b, err = u.pop(); err != nil {
+		return nil, nil, err
+	}
+	if a, err = u.pop(); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
+}
+
 func (u *unpickler) top() (any, error) {
 	if len(u.stack) == 0 || (len(u.marks) > 0 && len(u.stack) == u.marks[len(u.marks)-1]) {
 		return nil, u.errorf("stack underflow")
@@ -403,11 +414,7 @@ func (u *unpickler) step(op byte) error {
 			}
 		}
 	case opSetItem:
-		v, err := u.pop()
-		if err != nil {
-			return err
-		}
-		k, err := u.pop()
+		k, v, err := u.pop2()
 		if err != nil {
 			return err
 		}
@@ -422,28 +429,21 @@ func (u *unpickler) step(op byte) error {
 		if err := d.set(k, v); err != nil {
 			return u.errorf("%v", err)
 		}
-	case opBinPut, opLongBinPut:
+	case opBinPut, opLongBinPut, opBinGet, opLongBinGet:
 		width := 1
-		if op == opLongBinPut {
+		if op == opLongBinPut || op == opLongBinGet {
 			width = 4
 		}
 		idx, err := u.readUint(width)
 		if err != nil {
 			return err
 		}
-		return u.memoize(uint32(idx))
-	case opMemoize:
-		return u.memoize(uint32(len(u.memo)))
-	case opBinGet, opLongBinGet:
-		width := 1
-		if op == opLongBinGet {
-			width = 4
-		}
-		idx, err := u.readUint(width)
-		if err != nil {
-			return err
+		if op == opBinPut || op == opLongBinPut {
+			return u.memoize(uint32(idx))
 		}
 		return u.get(uint32(idx))
+	case opMemoize:
+		return u.memoize(uint32(len(u.memo)))
 	case opGlobal:
 		module, err := u.readLine()
 		if err != nil {
@@ -455,11 +455,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.global(module, name)
 	case opStackGlobal:
-		nv, err := u.pop()
-		if err != nil {
-			return err
-		}
-		mv, err := u.pop()
+		mv, nv, err := u.pop2()
 		if err != nil {
 			return err
 		}
@@ -470,11 +466,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.global(module, name)
 	case opReduce:
-		args, err := u.pop()
-		if err != nil {
-			return err
-		}
-		fn, err := u.pop()
+		fn, args, err := u.pop2()
 		if err != nil {
 			return err
 		}

@@ -58,13 +58,7 @@ func TestReadPyTorchFiles(t *testing.T) {
 				t.Fatalf("Keys() = %v, want %v", f.Keys(), wantKeys)
 			}
 			for name, w := range want {
-				data, shape, err := f.Float64(name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !slices.Equal(shape, w.Shape) || !slices.Equal(data, w.Data) {
-					t.Errorf("%s: got %v %v, want %v %v", name, shape, data, w.Shape, w.Data)
-				}
+				checkFloat64(t, f, name, w)
 				t32, err := f.Tensor(name)
 				if err != nil {
 					t.Fatal(err)
@@ -95,13 +89,19 @@ func TestReadLegacyV1(t *testing.T) {
 		t.Fatalf("Keys() = %v, want %v", f.Keys(), keys)
 	}
 	for _, name := range keys {
-		data, shape, err := f.Float64(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w := want[name]; !slices.Equal(shape, w.Shape) || !slices.Equal(data, w.Data) {
-			t.Errorf("%s: got %v %v, want %v %v", name, shape, data, w.Shape, w.Data)
-		}
+		checkFloat64(t, f, name, want[name])
+	}
+}
+
+// checkFloat64 checks that tensor name of f holds exactly want.
+func checkFloat64(t *testing.T, f *File, name string, want expectedTensor) {
+	t.Helper()
+	data, shape, err := f.Float64(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(shape, want.Shape) || !slices.Equal(data, want.Data) {
+		t.Errorf("%s: got %v %v, want %v %v", name, shape, data, want.Shape, want.Data)
 	}
 }
 
