@@ -52,42 +52,31 @@ func checkConv(t *testing.T, rng *rand.Rand, c convConfig, inPerm, kPerm, outPer
 	x := randomArray(rng, append([]int{c.batch, c.inChannels}, c.spatial...)...)
 	k := randomArray(rng, append([]int{c.inChannels / cg, c.outChannels}, c.kernel...)...)
 	want := referenceConv(c, x, k).transposed(outPerm)
-	n := len(c.spatial)
-	axes := backends.ConvolveAxesConfig{InputSpatial: make([]int, n), KernelSpatial: make([]int, n), OutputSpatial: make([]int, n)}
-	for pos, a := range inPerm {
-		switch {
-		case a == 0:
-			axes.InputBatch = pos
-		case a == 1:
-			axes.InputChannels = pos
-		default:
-			axes.InputSpatial[a-2] = pos
-		}
-	}
-	for pos, a := range kPerm {
-		switch {
-		case a == 0:
-			axes.KernelInputChannels = pos
-		case a == 1:
-			axes.KernelOutputChannels = pos
-		default:
-			axes.KernelSpatial[a-2] = pos
-		}
-	}
-	for pos, a := range outPerm {
-		switch {
-		case a == 0:
-			axes.OutputBatch = pos
-		case a == 1:
-			axes.OutputChannels = pos
-		default:
-			axes.OutputSpatial[a-2] = pos
-		}
-	}
+	var axes backends.ConvolveAxesConfig
+	axes.InputBatch, axes.InputChannels, axes.InputSpatial = placeAxes(inPerm)
+	axes.KernelInputChannels, axes.KernelOutputChannels, axes.KernelSpatial = placeAxes(kPerm)
+	axes.OutputBatch, axes.OutputChannels, axes.OutputSpatial = placeAxes(outPerm)
 	got := execute(t, func(x, k *graph.Node) *graph.Node {
 		return graph.ConvGeneral(x, k, axes, c.strides, c.paddings, c.inputDilations, c.kernelDilations, cg, bg)
 	}, x.transposed(inPerm), k.transposed(kPerm))[0]
 	assertClose(t, fmt.Sprintf("%+v axes %+v", c, axes), got, want, 1e-12)
+}
+
+// placeAxes returns where a permutation of the canonical layout
+// [first, second, spatial...] put each canonical axis.
+func placeAxes(perm []int) (first, second int, spatial []int) {
+	spatial = make([]int, len(perm)-2)
+	for pos, a := range perm {
+		switch a {
+		case 0:
+			first = pos
+		case 1:
+			second = pos
+		default:
+			spatial[a-2] = pos
+		}
+	}
+	return first, second, spatial
 }
 
 func TestConvGeneralTable(t *testing.T) {

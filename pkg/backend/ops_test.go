@@ -228,21 +228,10 @@ func TestBatchNorm(t *testing.T) {
 	x := randomArray(rng, 3, 4, 2, 5)
 	scale, offset := randomArray(rng, 4), randomArray(rng, 4)
 	const eps = float64(float32(1e-3)) // the backend's epsilon is a float32
-	mean, variance := newArray(4), newArray(4)
-	count := float64(len(x.data) / 4)
-	i := 0
-	for idx := range indicesOf(x.dims) {
-		mean.data[idx[1]] += x.data[i] / count
-		i++
-	}
-	i = 0
-	for idx := range indicesOf(x.dims) {
-		d := x.data[i] - mean.data[idx[1]]
-		variance.data[idx[1]] += d * d / count
-		i++
-	}
+	meanData, varianceData := channelStats(x)
+	mean, variance := array{meanData, []int{4}}, array{varianceData, []int{4}}
 	want := newArray(x.dims...)
-	i = 0
+	i := 0
 	for idx := range indicesOf(x.dims) {
 		c := idx[1]
 		want.data[i] = (x.data[i]-mean.data[c])/math.Sqrt(variance.data[c]+eps)*scale.data[c] + offset.data[c]
@@ -266,6 +255,23 @@ func TestBatchNorm(t *testing.T) {
 	}, x, scale, offset)
 }
 
+// channelStats returns the mean and (biased) variance of each channel (axis 1) of a.
+func channelStats(a array) (mean, variance []float64) {
+	channels := a.dims[1]
+	mean, variance = make([]float64, channels), make([]float64, channels)
+	count := float64(len(a.data) / channels)
+	i := 0
+	for idx := range indicesOf(a.dims) {
+		mean[idx[1]] += a.data[i] / count
+		variance[idx[1]] += a.data[i] * a.data[i] / count
+		i++
+	}
+	for c := range variance {
+		variance[c] -= mean[c] * mean[c]
+	}
+	return mean, variance
+}
+
 // TestBatchNormLayerTraining runs GoMLX's batchnorm layer in training mode,
 // gradient included.
 func TestBatchNormLayerTraining(t *testing.T) {
@@ -287,22 +293,12 @@ func TestBatchNormLayerTraining(t *testing.T) {
 	}
 	y := fromTensor(outs[0])
 	// Per channel, the normalized output has mean 0 and variance v/(v+eps).
+	yMean, yVariance := channelStats(y)
 	for c := range 3 {
-		var sum, sumSq float64
-		n := 0
-		i := 0
-		for idx := range indicesOf(y.dims) {
-			if idx[1] == c {
-				sum += y.data[i]
-				sumSq += y.data[i] * y.data[i]
-				n++
-			}
-			i++
+		if math.Abs(yMean[c]) > 1e-9 {
+			t.Errorf("channel %d: normalized mean %g, want 0", c, yMean[c])
 		}
-		if m := sum / float64(n); math.Abs(m) > 1e-9 {
-			t.Errorf("channel %d: normalized mean %g, want 0", c, m)
-		}
-		if v := sumSq / float64(n); v < 0.9 || v > 1 { // v/(v+ε)
+		if v := yVariance[c] + yMean[c]*yMean[c]; v < 0.9 || v > 1 { // v/(v+ε)
 			t.Errorf("channel %d: normalized variance %g, want ~1", c, v)
 		}
 	}
@@ -316,17 +312,8 @@ func TestBatchNormLayerTraining(t *testing.T) {
 		got += grad.data[i] * x.data[i]
 	}
 	n := float64(len(x.data) / 3)
-	for c := range 3 {
-		var sum, sumSq float64
-		i := 0
-		for idx := range indicesOf(x.dims) {
-			if idx[1] == c {
-				sum += x.data[i]
-				sumSq += x.data[i] * x.data[i]
-			}
-			i++
-		}
-		v := sumSq/n - (sum/n)*(sum/n)
+	_, xVariance := channelStats(x)
+	for _, v := range xVariance {
 		want += 2 * n * v * eps / ((v + eps) * (v + eps))
 	}
 	if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
