@@ -119,7 +119,7 @@ func Fetch(ctx context.Context, rawURL string, opts Options) (string, error) {
 		return "", err
 	}
 	if want != "" && !strings.HasPrefix(sum, want) {
-		return "", fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s", rawURL, want, sum)
+		return "", hashMismatch(rawURL, want, sum, "")
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return "", fmt.Errorf("download: %w", err)
@@ -186,7 +186,16 @@ func VerifyFile(path, want string) error {
 		return err
 	}
 	if want = strings.ToLower(strings.TrimSpace(want)); want == "" || !strings.HasPrefix(got, want) {
-		return fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s (delete the file to download it again)", path, want, got)
+		return hashMismatch(path, want, got, " (delete the file to download it again)")
 	}
 	return nil
+}
+
+// hashMismatch says which SHA-256 (or prefix of one) was expected and which was found.
+func hashMismatch(what, want, got, advice string) error {
+	expected := want
+	if len(want) < len(got) {
+		expected = "one starting with " + want
+	}
+	return fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s%s", what, expected, got, advice)
 }

@@ -54,6 +54,24 @@ var convIndex = func() (idx [16]int) {
 	return idx
 }()
 
+// convKeys returns the state_dict keys of convolution c (0-based) in
+// torchvision's layout, e.g. features.34.weight and features.34.bias.
+func convKeys(c int) (weight, bias string) {
+	return fmt.Sprintf("features.%d.weight", convIndex[c]), fmt.Sprintf("features.%d.bias", convIndex[c])
+}
+
+// WeightKeys returns the 32 state_dict keys of VGG-19's features in
+// torchvision's layout: features.0.weight, features.0.bias, ...,
+// features.34.bias.
+func WeightKeys() []string {
+	keys := make([]string, 0, 2*len(convIndex))
+	for c := range convIndex {
+		w, b := convKeys(c)
+		keys = append(keys, w, b)
+	}
+	return keys
+}
+
 // LayerNames returns the names of VGG-19's layers in network order:
 // conv1_1, relu1_1, conv1_2, relu1_2, pool1, conv2_1, ..., relu5_4, pool5.
 func LayerNames() []string {

@@ -27,8 +27,8 @@ func Load(path string) (*Model, error) {
 func FromFile(f *weights.File) (*Model, error) {
 	var problems []string
 	in := 3 // input channels of the next convolution; -1 when unknown after a problem
-	for c, idx := range convIndex {
-		wKey, bKey := fmt.Sprintf("features.%d.weight", idx), fmt.Sprintf("features.%d.bias", idx)
+	for c := range convIndex {
+		wKey, bKey := convKeys(c)
 		expected := fmt.Sprintf("[?, %d, 3, 3]", in)
 		if in < 0 {
 			expected = "[?, ?, 3, 3]"
@@ -64,12 +64,13 @@ func FromFile(f *weights.File) (*Model, error) {
 			f.Name(), strings.Join(problems, "; "), strings.Join(keys, ", "))
 	}
 	m := &Model{source: "weights from " + f.Name()}
-	for c, idx := range convIndex {
-		kernel, err := f.Tensor(fmt.Sprintf("features.%d.weight", idx))
+	for c := range convIndex {
+		wKey, bKey := convKeys(c)
+		kernel, err := f.Tensor(wKey)
 		if err != nil {
 			return nil, err
 		}
-		bias, err := f.Tensor(fmt.Sprintf("features.%d.bias", idx))
+		bias, err := f.Tensor(bKey)
 		if err != nil {
 			return nil, err
 		}

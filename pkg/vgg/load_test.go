@@ -2,10 +2,7 @@ package vgg_test
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -35,24 +32,10 @@ func fixtureTensors(t *testing.T) map[string]*weights.Tensor {
 	return out
 }
 
-// writeSafetensors writes float32 tensors in the safetensors format.
+// writeSafetensors writes tensors to path, failing the test on error.
 func writeSafetensors(t *testing.T, path string, ts map[string]*weights.Tensor) {
 	t.Helper()
-	header := map[string]any{}
-	var data []byte
-	for name, x := range ts {
-		begin := len(data)
-		for _, v := range x.Data {
-			data = binary.LittleEndian.AppendUint32(data, math.Float32bits(v))
-		}
-		header[name] = map[string]any{"dtype": "F32", "shape": x.Shape, "data_offsets": []int{begin, len(data)}}
-	}
-	h, err := json.Marshal(header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := binary.LittleEndian.AppendUint64(nil, uint64(len(h)))
-	if err := os.WriteFile(path, append(append(out, h...), data...), 0o644); err != nil {
+	if err := weights.SaveSafetensors(path, ts, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -33,8 +33,8 @@ func TestLayerNames(t *testing.T) {
 			t.Errorf("%s: torchvision index %d, want %d (err %v)", name, layers[pos].index, index, err)
 		}
 	}
-	if convIndex[15] != 34 {
-		t.Errorf("last convolution at features.%d, want features.34", convIndex[15])
+	if keys := WeightKeys(); len(keys) != 32 || keys[0] != "features.0.weight" || keys[31] != "features.34.bias" {
+		t.Errorf("WeightKeys() = %v", keys)
 	}
 	if err := CheckLayers([]string{"relu4_2", "conv6_1"}); err == nil || !strings.Contains(err.Error(), `"conv6_1"`) {
 		t.Errorf("CheckLayers: err = %v, want one naming conv6_1", err)

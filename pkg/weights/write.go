@@ -1,0 +1,87 @@
+package weights
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+)
+
+// WriteSafetensors writes tensors to w in the safetensors format, as F32,
+// in name order, with optional "__metadata__" strings. The header is padded
+// with spaces to a multiple of 8 bytes, as the reference implementation does,
+// so the data stays aligned.
+func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[string]string) error {
+	names := make([]string, 0, len(tensors))
+	for name := range tensors {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	header := make(map[string]any, len(tensors)+1)
+	if len(metadata) > 0 {
+		header["__metadata__"] = metadata
+	}
+	offset := 0
+	for _, name := range names {
+		t := tensors[name]
+		if n, err := numElements(t.Shape); err != nil || int(n) != len(t.Data) {
+			return fmt.Errorf("weights: tensor %q: shape %v does not hold its %d values", name, t.Shape, len(t.Data))
+		}
+		size := 4 * len(t.Data)
+		header[name] = safetensorsEntry{DType: F32, Shape: slices.Clone(t.Shape), DataOffsets: [2]int64{int64(offset), int64(offset + size)}}
+		offset += size
+	}
+	js, err := json.Marshal(header)
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	for len(js)%8 != 0 {
+		js = append(js, ' ')
+	}
+	bw := bufio.NewWriter(w)
+	binary.Write(bw, binary.LittleEndian, uint64(len(js)))
+	bw.Write(js)
+	var buf [4]byte
+	for _, name := range names {
+		for _, v := range tensors[name].Data {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+			bw.Write(buf[:])
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("weights: writing safetensors: %w", err)
+	}
+	return nil
+}
+
+// SaveSafetensors writes tensors to the file at path (see WriteSafetensors)
+// atomically: into a temporary file in the same directory, renamed into
+// place once complete.
+func SaveSafetensors(path string, tensors map[string]*Tensor, metadata map[string]string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = WriteSafetensors(tmp, tensors, metadata); err != nil {
+		tmp.Close()
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
+}
