@@ -22,4 +22,6 @@
 // e.g. a convolution kernel as [out, in, kh, kw], whatever dtype the file
 // stores (F32, F16, BF16, F64 and the integer types); Float64 keeps float64
 // data exact. Strides and storage offsets of .pth tensors are honoured.
+//
+// SaveSafetensors writes float32 tensors back out as safetensors, atomically.
 package weights
