@@ -208,8 +208,8 @@ func TestFixtureLossAndGradient(t *testing.T) {
 }
 
 // L-BFGS as torch.optim.LBFGS(lr=1, history_size=100, no line search,
-// tolerances 0) for PyTorch's number of evaluations, and (max pooling) with
-// the strong-Wolfe line search on the same budget.
+// tolerances 0) for PyTorch's number of evaluations, and with the
+// strong-Wolfe line search on the same budget.
 func TestFixtureLBFGS(t *testing.T) {
 	f := loadGatysFixture(t)
 	for _, pooling := range poolings {
@@ -218,13 +218,7 @@ func TestFixtureLBFGS(t *testing.T) {
 			var want float64
 			f.result(t, pooling, lbfgsEvalsKey, &evaluations)
 			f.result(t, pooling, lbfgsFinalKey, &want)
-			lineSearches := []bool{false, true}
-			if pooling == vgg.AvgPooling {
-				// The pure-Go backend's average-pooling gradient is slow: keep
-				// the package's tests within CI's budget.
-				lineSearches = lineSearches[:1]
-			}
-			for _, lineSearch := range lineSearches {
+			for _, lineSearch := range []bool{false, true} {
 				lbfgs := style.NewLBFGS()
 				lbfgs.ToleranceGrad, lbfgs.ToleranceChange = 0, 0
 				lbfgs.LineSearch, lbfgs.MaxEvaluations = lineSearch, evaluations

@@ -7,7 +7,8 @@ import "math"
 // follows torch.optim.LBFGS step by step, so that with the same settings it
 // takes the same steps: the two-loop recursion over the last HistorySize
 // curvature pairs (s, y), the initial Hessian sᵀy/yᵀy, a first step of
-// min(1, 1/‖g‖₁)·lr, pairs with sᵀy ≤ 1e-10 skipped, and, when LineSearch
+// min(1, 1/‖g‖₁)·lr, pairs with too little curvature skipped (see
+// CurvatureEpsilon, the one deliberate difference), and, when LineSearch
 // is set, PyTorch's strong-Wolfe line search with cubic interpolation
 // (Nocedal & Wright 2006, Algorithms 3.5 and 3.6).
 //
@@ -29,6 +30,15 @@ type LBFGS struct {
 	// Minimize; 0 means PyTorch's default, 1.25 × steps.
 	MaxEvaluations int
 
+	// CurvatureEpsilon ε decides which curvature pairs enter the history:
+	// those with sᵀy > ε·|gᵀs|, the scale-free test of L-BFGS-B (Byrd, Lu,
+	// Nocedal & Zhu 1995), rather than PyTorch's absolute sᵀy > 1e-10. On
+	// losses of small scale, such as style losses near convergence, the
+	// absolute test rejects every new pair and L-BFGS degrades to gradient
+	// descent with a frozen Hessian. Default 1e-7, about float32's machine
+	// epsilon.
+	CurvatureEpsilon float64
+
 	// ToleranceGrad stops when max|gᵢ| ≤ ToleranceGrad; default 1e-7.
 	ToleranceGrad float64
 	// ToleranceChange stops when a step or the change of the loss is
@@ -44,7 +54,7 @@ type LBFGS struct {
 // NewLBFGS returns L-BFGS with PyTorch's defaults (lr 1, history 100, no
 // line search, tolerances 1e-7 and 1e-9).
 func NewLBFGS() *LBFGS {
-	return &LBFGS{LearningRate: 1, HistorySize: 100, ToleranceGrad: 1e-7, ToleranceChange: 1e-9, Min: 0, Max: 1}
+	return &LBFGS{LearningRate: 1, HistorySize: 100, CurvatureEpsilon: 1e-7, ToleranceGrad: 1e-7, ToleranceChange: 1e-9, Min: 0, Max: 1}
 }
 
 // lbfgsHistory holds the last curvature pairs in a ring: s = x_{k+1} − x_k,
@@ -147,7 +157,7 @@ func (o *LBFGS) Minimize(f Objective, x []float32, steps int) error {
 			for i, v := range g {
 				y[i] = v - prevG[i]
 			}
-			if ys := dot(y, step); ys > 1e-10 {
+			if ys := dot(y, step); ys > o.curvatureFloor(prevG, step) {
 				spareS, spareY = hist.push(step, y, 1/ys, o.HistorySize)
 				hDiag = ys / dot(y, y)
 				step = nil
@@ -208,6 +218,13 @@ func (o *LBFGS) Minimize(f Objective, x []float32, steps int) error {
 		}
 	}
 	return nil
+}
+
+// curvatureFloor returns the least sᵀy for which the pair (s, y) enters
+// the history: L-BFGS-B's scale-free test, ε·|gᵀs| with g the gradient at
+// the start of step s.
+func (o *LBFGS) curvatureFloor(g, s []float32) float64 {
+	return o.CurvatureEpsilon * math.Abs(dot(g, s))
 }
 
 // takeStep sets x += t·d, clamping when asked, and records the step
