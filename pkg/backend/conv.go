@@ -34,7 +34,8 @@ import (
 //     multiplies without a copy.
 //
 // The patches hold (kernel positions) x (input size) values: 9x the input
-// for 3x3 kernels.
+// for 3x3 kernels. A kernel that comes from Reverse (the input gradient's)
+// is read backwards when building the patches, so the reversal never runs.
 func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig,
 	strides []int, paddings [][2]int, inputDilations, kernelDilations []int,
 	channelGroupCount, batchGroupCount int) (backends.Op, error) {
@@ -73,7 +74,7 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		x = l.padAxis(x, zero, 2+i, backends.PadAxis{Start: paddings[i][0], End: paddings[i][1], Interior: inputDilations[i] - 1})
 	}
 
-	// 2. Groups: x becomes [a0, a1, Cg, S...] with the group axis either a0 (batch groups) or a1 (channel groups).
+	// 2. Groups: x becomes [G, C/G, B/G, S...].
 	xs := l.shape(x)
 	if l.err != nil {
 		return l.done(nil)
