@@ -108,3 +108,28 @@ func TestCorruptions(t *testing.T) {
 		t.Errorf("noise changed %d of %d pixels", changed, len(img))
 	}
 }
+
+// FuzzLoadStats feeds arbitrary bytes to LoadStats: errors are fine, panics
+// and accepted statistics that break the invariants are not.
+func FuzzLoadStats(f *testing.F) {
+	good := encodeSafetensors(map[string]namedArray{
+		"mu":    {shape: []int{2}, f64: []float64{1, 2}},
+		"sigma": {shape: []int{2, 2}, f64: []float64{1, 0.5, 0.5, 1}},
+	}, map[string]string{"n": "10"})
+	f.Add(good)
+	f.Add(good[:len(good)-3])
+	f.Add([]byte("not safetensors"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "stats.safetensors")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := LoadStats(path)
+		if err != nil {
+			return
+		}
+		if d := s.Dim(); s.Cov.SymmetricDim() != d {
+			t.Fatalf("mean of %d but covariance of %d", d, s.Cov.SymmetricDim())
+		}
+	})
+}
