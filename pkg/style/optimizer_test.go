@@ -130,3 +130,34 @@ func TestOptimizersStopOnError(t *testing.T) {
 		}
 	}
 }
+
+// L-BFGS's steps do not depend on the scale of the loss (PyTorch's absolute
+// curvature test would reject every pair of a loss scaled by 1e-6).
+func TestLBFGSIsScaleFree(t *testing.T) {
+	for _, lineSearch := range []bool{false, true} {
+		var ends [2][]float32
+		for i, scale := range []float64{1, 1e-6} {
+			scaled := func(x, grad []float32) (float64, error) {
+				f, err := rosenbrock(x, grad)
+				for j := range grad {
+					grad[j] *= float32(scale)
+				}
+				return f * scale, err
+			}
+			o := NewLBFGS()
+			o.LineSearch, o.ToleranceGrad, o.ToleranceChange = lineSearch, 0, 0
+			if !lineSearch {
+				o.LearningRate = 0.5
+			}
+			ends[i] = rosenbrockStart(6)
+			if err := o.Minimize(scaled, ends[i], 200); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, _ := rosenbrock(ends[1], make([]float32, 6))
+		if f > 1e-6 {
+			t.Errorf("line search %v: L-BFGS on 1e-6 × Rosenbrock ended at %v (unscaled loss %g), on Rosenbrock at %v",
+				lineSearch, ends[1], f, ends[0])
+		}
+	}
+}
