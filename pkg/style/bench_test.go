@@ -1,14 +1,12 @@
-package style_test
+package style
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/neuralart/neuralart/pkg/backend"
-	"github.com/neuralart/neuralart/pkg/style"
 	"github.com/neuralart/neuralart/pkg/vgg"
 )
 
@@ -24,19 +22,19 @@ func BenchmarkGatysStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	net := vgg.Random(0)
-	opts := style.DefaultOptions() // relu4_2; relu1_1 … relu5_1; α = 1, β = 1e6
+	opts := DefaultOptions() // relu4_2; relu1_1 … relu5_1; α = 1, β = 1e6
 	for _, size := range []int{128, 256} {
 		b.Run(fmt.Sprintf("%dpx", size), func(b *testing.B) {
 			content, styleImage := randomImage(1, size, size), randomImage(2, size, size)
-			contentTargets, err := style.ComputeTargets(be, net, content, opts.ContentLayers, nil)
+			contentTargets, err := ComputeTargets(be, net, content, opts.ContentLayers, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
-			styleTargets, err := style.ComputeTargets(be, net, styleImage, nil, opts.StyleLayers)
+			styleTargets, err := ComputeTargets(be, net, styleImage, nil, opts.StyleLayers)
 			if err != nil {
 				b.Fatal(err)
 			}
-			loss, err := style.NewLoss(be, net, style.Targets{Content: contentTargets.Content, Style: styleTargets.Style}, size, size, &opts)
+			loss, err := NewLoss(be, net, Targets{Content: contentTargets.Content, Style: styleTargets.Style}, size, size, &opts)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -45,7 +43,7 @@ func BenchmarkGatysStep(b *testing.B) {
 				losses, err := loss.Evaluate(x, grad)
 				return losses.Total, err
 			}
-			adam := style.NewAdam(0.02)
+			adam := NewAdam(0.02)
 			if err := adam.Minimize(objective, x, 1); err != nil { // compiles the graph
 				b.Fatal(err)
 			}
@@ -55,14 +53,4 @@ func BenchmarkGatysStep(b *testing.B) {
 			}
 		})
 	}
-}
-
-// randomImage returns a [1, 3, h, w] image of uniform noise.
-func randomImage(seed uint64, h, w int) *tensors.Tensor {
-	rng := rand.New(rand.NewPCG(seed, 0))
-	data := make([]float32, 3*h*w)
-	for i := range data {
-		data[i] = rng.Float32()
-	}
-	return tensors.FromFlatDataAndDimensions(data, 1, 3, h, w)
 }

@@ -45,7 +45,8 @@ var (
 // Options are the knobs of a style transfer, named after neural-style's
 // flags. Start from DefaultOptions: the zero value is not usable, because
 // zero is a meaningful value for most weights (ContentWeight = 0 is texture
-// synthesis).
+// synthesis). The pooling (neural-style's -pooling max|avg) belongs to the
+// network: set vgg.Model.Pooling on the model given to Transfer.
 type Options struct {
 	// ContentWeight α and StyleWeight β weigh the two terms of
 	// L_total = α·L_content + β·L_style + γ·L_TV (Gatys et al. 2016, eq. 7).
