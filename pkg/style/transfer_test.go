@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -222,4 +223,18 @@ func TestTransferOriginalColors(t *testing.T) {
 	}
 	assertClose(t, "OriginalColors result", tensors.MustCopyFlatData[float32](kept.Image), want, 1e-6)
 	assertClose(t, "OriginalColors callback image", tensors.MustCopyFlatData[float32](final), want, 1e-6)
+}
+
+func TestLogProgress(t *testing.T) {
+	var log strings.Builder
+	opts := toyOptions()
+	opts.Iterations = 3
+	opts.Callback = LogProgress(&log, time.Hour) // only the first and the final reports are due
+	if _, err := Transfer(t.Context(), testBackend(t), toyNetwork{}, randomImage(1, 4, 6), []*tensors.Tensor{randomImage(2, 4, 4)}, opts); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], "level 1/1 (6x4) evaluation 3: total") {
+		t.Errorf("LogProgress wrote %q, want a first line and a final one for evaluation 3", lines)
+	}
 }
