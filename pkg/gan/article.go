@@ -6,6 +6,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // leakySlope is the negative slope of the discriminators' LeakyReLU
@@ -48,10 +49,10 @@ func (a ArticleGenerator) Generate(ctx *context.Context, z *Node) *Node {
 	x := linear(ctx.In("linear"), z, a.FeatureMaps*a.InitSize*a.InitSize)
 	x = Reshape(x, n, a.FeatureMaps, a.InitSize, a.InitSize)
 	x = batchNorm2d(ctx.In("bn0"), x)
-	x = upsampleNearest2x(x)
+	x = nn.Upsample2xNearest(x)
 	x = conv{out: a.FeatureMaps / 2, kernel: 3, stride: 1, padding: 1, bias: true, init: a.Init}.apply(ctx.In("conv1"), x)
 	x = activations.Relu(batchNorm2d(ctx.In("bn1"), x))
-	x = upsampleNearest2x(x)
+	x = nn.Upsample2xNearest(x)
 	x = conv{out: a.Channels, kernel: 3, stride: 1, padding: 1, bias: true, init: a.Init}.apply(ctx.In("conv2"), x)
 	return Tanh(x)
 }
@@ -81,16 +82,6 @@ func (a ArticleDiscriminator) Logits(ctx *context.Context, images *Node) *Node {
 	n := x.Shape().Dimensions[0]
 	x = Reshape(x, n, -1)
 	return Reshape(linear(ctx.In("linear"), x, 1), n)
-}
-
-// upsampleNearest2x repeats every pixel of an NCHW tensor twice along H and W
-// (PyTorch's nn.Upsample(scale_factor=2), mode "nearest").
-func upsampleNearest2x(x *Node) *Node {
-	d := x.Shape().Dimensions
-	n, c, h, w := d[0], d[1], d[2], d[3]
-	x = Reshape(x, n, c, h, 1, w, 1)
-	x = BroadcastToDims(x, n, c, h, 2, w, 2)
-	return Reshape(x, n, c, 2*h, 2*w)
 }
 
 // checkLatent panics (GoMLX's graph-building convention) with a message

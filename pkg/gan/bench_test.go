@@ -31,3 +31,10 @@ func benchmarkStep(b *testing.B, g Generator, d Discriminator) {
 func BenchmarkMNISTGANStep(b *testing.B) {
 	benchmarkStep(b, MNISTGenerator(), MNISTDiscriminator())
 }
+
+// BenchmarkDCGANStep64 is the "dcgan step 64x64": pytorch/examples' DCGAN
+// (nz 100, ngf = ndf = 64, 3 channels), batch 64, the same two updates.
+func BenchmarkDCGANStep64(b *testing.B) {
+	g, d := NewDCGAN(64, 3)
+	benchmarkStep(b, g, d)
+}

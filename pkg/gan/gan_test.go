@@ -2,6 +2,7 @@ package gan
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -59,6 +60,8 @@ func TestShapes(t *testing.T) {
 	}{
 		{"article-mnist", MNISTGenerator(), MNISTDiscriminator()},
 		{"article-tiny", tg, td},
+		{"dcgan-32", DCGANGenerator{Latent: 10, Channels: 3, Features: 8, ImageSize: 32}, DCGANDiscriminator{Channels: 3, Features: 8, ImageSize: 32}},
+		{"dcgan-64", DCGANGenerator{Latent: 10, Channels: 1, Features: 4, ImageSize: 64}, DCGANDiscriminator{Channels: 1, Features: 4, ImageSize: 64}},
 	}
 	for _, p := range pairs {
 		t.Run(p.name, func(t *testing.T) {
@@ -121,9 +124,18 @@ func variableValues(t *testing.T, ctx *context.Context) map[string][]byte {
 }
 
 func TestTrainStepChangesWeightsAndLowersDiscriminatorLoss(t *testing.T) {
-	g, d := tinyPair()
-	for _, loss := range []Loss{NonSaturating, Hinge, LeastSquares} {
-		t.Run(loss.String(), func(t *testing.T) {
+	tg, td := tinyPair()
+	cases := []struct {
+		loss Loss
+		g    Generator
+		d    Discriminator
+	}{
+		{NonSaturating, tg, td}, {Hinge, tg, td}, {LeastSquares, tg, td},
+		{NonSaturating, DCGANGenerator{Latent: 6, Channels: 2, Features: 4, ImageSize: 16}, DCGANDiscriminator{Channels: 2, Features: 4, ImageSize: 16}},
+	}
+	for _, tc := range cases {
+		loss, g, d := tc.loss, tc.g, tc.d
+		t.Run(fmt.Sprintf("%T/%v", g, loss), func(t *testing.T) {
 			real := randomImages(g, 16, 42)
 			tr, err := NewTrainer(newBackend(t), g, d, DataFunc(func(int) (*tensors.Tensor, error) { return real, nil }),
 				Options{Loss: loss, Seed: 3})

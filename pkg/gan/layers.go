@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // Init chooses how convolution weights are initialised.
@@ -103,9 +104,12 @@ func patchConv(x, w *Node, stride, padding int) *Node {
 				AxisRange(u, u+stride*(outH-1)+1).Stride(stride), AxisRange(v, v+stride*(outW-1)+1).Stride(stride)))
 		}
 	}
-	// [N, in, k·k, H', W'] so that the contracted axes follow w's [in, k, k].
-	stacked := Reshape(Stack(patches, 2), n, c*kernel*kernel, outH, outW)
-	y := DotGeneral(stacked, []int{1}, nil, Reshape(w, out, c*kernel*kernel), []int{1}, nil) // [N, H', W', out]
+	// Rows are output positions (n, i, j); columns are (in, u, v), the order
+	// of w's [in, k, k]. With both operands plain matrices, the gradients are
+	// plain matrix products too.
+	stacked := Stack(patches, 2) // [N, in, k·k, H', W']
+	rows := Reshape(TransposeAllDims(stacked, 0, 3, 4, 1, 2), n*outH*outW, c*kernel*kernel)
+	y := Reshape(matMulTransposed(rows, Reshape(w, out, c*kernel*kernel)), n, outH, outW, out)
 	return TransposeAllDims(y, 0, 3, 1, 2)
 }
 
@@ -126,6 +130,22 @@ func zeroPad(x *Node, axis, before, after int) *Node {
 	return Concatenate(parts, axis)
 }
 
+// convTranspose is PyTorch's nn.ConvTranspose2d without bias on NCHW input,
+// weights [in, out, k, k] (scope "weights"), computed by nn.ConvTranspose2D.
+type convTranspose struct {
+	out, kernel, stride, padding int
+	init                         Init
+}
+
+func (c convTranspose) apply(ctx *context.Context, x *Node) *Node {
+	in := x.Shape().Dimensions[1]
+	// PyTorch computes a transposed convolution's fan-in from weight.size(1),
+	// the output channels.
+	w := ctx.WithInitializer(c.init.weights(ctx, c.out*c.kernel*c.kernel)).
+		VariableWithShape("weights", shapes.Make(x.DType(), in, c.out, c.kernel, c.kernel)).ValueGraph(x.Graph())
+	return nn.ConvTranspose2D(x, w, nn.ConvTranspose2DOptions{Stride: c.stride, Padding: c.padding})
+}
+
 // linear is PyTorch's nn.Linear: x [N, in] → [N, out], weights [out, in],
 // bias [out], both U(±1/√in).
 func linear(ctx *context.Context, x *Node, out int) *Node {
@@ -133,7 +153,19 @@ func linear(ctx *context.Context, x *Node, out int) *Node {
 	init := ctx.WithInitializer(pytorchUniform(ctx, in))
 	w := init.VariableWithShape("weights", shapes.Make(x.DType(), out, in)).ValueGraph(x.Graph())
 	b := init.VariableWithShape("bias", shapes.Make(x.DType(), out)).ValueGraph(x.Graph())
-	return Add(DotGeneral(x, []int{1}, nil, w, []int{1}, nil), ExpandAxes(b, 0))
+	return Add(matMulTransposed(x, w), ExpandAxes(b, 0))
+}
+
+// matMulTransposed returns a·bᵀ for a [M, K] and b [N, K], as a 1x1
+// convolution of M images of K channels with N filters. The result is the
+// same as DotGeneral's; the gradients are not: GoMLX v0.26 differentiates
+// DotGeneral by broadcasting both operands to [M, N, K] and reducing (1.6 GB
+// for one layer of the MNIST discriminator), while a convolution's gradients
+// are convolutions again, which the backend computes as matrix products.
+func matMulTransposed(a, b *Node) *Node {
+	m, k, n := a.Shape().Dimensions[0], a.Shape().Dimensions[1], b.Shape().Dimensions[0]
+	y := Convolve(Reshape(a, m, k, 1, 1), Reshape(b, n, k, 1, 1)).ChannelsAxis(timage.ChannelsFirst).NoPadding().Done()
+	return Reshape(y, m, n)
 }
 
 // batchNorm2d is PyTorch's nn.BatchNorm2d on NCHW input, built on GoMLX's
