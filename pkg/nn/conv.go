@@ -63,10 +63,11 @@ type ConvTranspose2DOptions struct {
 //	Hout = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1
 //
 // Each input pixel scatters kernel·x into the output: y[o] = Σ_{i,k} x[i]·w[k]
-// over o = i·stride + k·dilation - padding. It is computed as one DotGeneral
-// Z = wᵀx per kernel tap (no multiplications by inserted zeros, unlike a
-// convolution of a zero-dilated input), after which each output phase
-// o mod stride sums its taps' shifted Z and the phases are interleaved.
+// over o = i·stride + k·dilation - padding. It is computed as one 1x1
+// convolution giving Z = wᵀx for every kernel tap (no multiplications by
+// inserted zeros, unlike a convolution of a zero-dilated input), after which
+// each output phase o mod stride sums its taps' shifted Z and the phases are
+// interleaved.
 func ConvTranspose2D(x, kernel *graph.Node, opts ConvTranspose2DOptions) *graph.Node {
 	checkNCHW("ConvTranspose2D", x)
 	if kernel.Rank() != 4 || kernel.Shape().Dimensions[0] != x.Shape().Dimensions[1] {
@@ -87,17 +88,24 @@ func ConvTranspose2D(x, kernel *graph.Node, opts ConvTranspose2DOptions) *graph.
 		phases[i] = (out[i] + stride - 1) / stride
 	}
 
-	// Z[cout, kh, kw, n, h, w] = Σ_cin kernel[cin, cout, kh, kw] · x[n, cin, h, w].
-	z := graph.DotGeneral(kernel, []int{0}, nil, x, []int{1}, nil)
+	// Z[n, cout, kh, kw, h, w] = Σ_cin kernel[cin, cout, kh, kw] · x[n, cin, h, w], as a 1x1
+	// convolution: its gradients are convolutions too, where GoMLX v0.26's DotGeneral
+	// gradient would materialize a [Cout·kh·kw, N·H·W, Cin] product.
 	cout, n := kd[1], in[0]
-	// grid[φh][φw] accumulates the outputs y[.., j·stride+φh, j'·stride+φw], as [Cout, N, J, J'].
+	taps := graph.ConvGeneral(x, graph.Reshape(kernel, kd[0], cout*kd[2]*kd[3], 1, 1), backends.ConvolveAxesConfig{
+		InputBatch: 0, InputChannels: 1, InputSpatial: []int{2, 3},
+		KernelInputChannels: 0, KernelOutputChannels: 1, KernelSpatial: []int{2, 3},
+		OutputBatch: 0, OutputChannels: 1, OutputSpatial: []int{2, 3},
+	}, nil, nil, nil, nil, 1, 1)
+	z := graph.Reshape(taps, n, cout, kd[2], kd[3], in[2], in[3])
+	// grid[φh][φw] accumulates the outputs y[.., j·stride+φh, j'·stride+φw], as [N, Cout, J, J'].
 	grid := make([][]*graph.Node, stride)
 	for i := range grid {
 		grid[i] = make([]*graph.Node, stride)
 	}
 	for kh := range kd[2] {
 		for kw := range kd[3] {
-			tap := graph.Reshape(graph.Slice(z, graph.AxisRange(), graph.AxisElem(kh), graph.AxisElem(kw)), cout, n, in[2], in[3])
+			tap := graph.Reshape(graph.Slice(z, graph.AxisRange(), graph.AxisRange(), graph.AxisElem(kh), graph.AxisElem(kw)), n, cout, in[2], in[3])
 			var phase [2]int
 			for i, k := range []int{kh, kw} {
 				// Output o = i·stride + m with m = k·dilation - padding = δ·stride + φ.
@@ -118,12 +126,11 @@ func ConvTranspose2D(x, kernel *graph.Node, opts ConvTranspose2DOptions) *graph.
 		for φw := range stride {
 			cols[φw] = grid[φh][φw]
 			if cols[φw] == nil { // no tap lands on this phase
-				cols[φw] = graph.Zeros(x.Graph(), shapes.Make(x.DType(), cout, n, phases[0], phases[1]))
+				cols[φw] = graph.Zeros(x.Graph(), shapes.Make(x.DType(), n, cout, phases[0], phases[1]))
 			}
 		}
 		rows[φh] = interleave(cols, 3)
 	}
 	y := interleave(rows, 2)
-	y = sliceAxis(sliceAxis(y, 2, 0, out[0]), 3, 0, out[1])
-	return graph.TransposeAllAxes(y, 1, 0, 2, 3)
+	return sliceAxis(sliceAxis(y, 2, 0, out[0]), 3, 0, out[1])
 }
