@@ -96,19 +96,18 @@ func patchConv(x, w *Node, stride, padding int) *Node {
 	n, c, h, wd := d[0], d[1], d[2], d[3]
 	out, kernel := k[0], k[2]
 	outH, outW := (h+2*padding-kernel)/stride+1, (wd+2*padding-kernel)/stride+1
-	x = zeroPad(zeroPad(x, 2, padding, padding), 3, padding, padding)
+	// Patches are cut from the NHWC input, so that stacking them gives rows
+	// (n, i, j) of columns (in, u, v), the order of w's [in, k, k], without
+	// transposing the k² times larger patch matrix.
+	x = TransposeAllDims(zeroPad(zeroPad(x, 2, padding, padding), 3, padding, padding), 0, 2, 3, 1)
 	patches := make([]*Node, 0, kernel*kernel)
 	for u := range kernel {
 		for v := range kernel {
-			patches = append(patches, Slice(x, AxisRange(), AxisRange(),
-				AxisRange(u, u+stride*(outH-1)+1).Stride(stride), AxisRange(v, v+stride*(outW-1)+1).Stride(stride)))
+			patches = append(patches, Slice(x, AxisRange(),
+				AxisRange(u, u+stride*(outH-1)+1).Stride(stride), AxisRange(v, v+stride*(outW-1)+1).Stride(stride), AxisRange()))
 		}
 	}
-	// Rows are output positions (n, i, j); columns are (in, u, v), the order
-	// of w's [in, k, k]. With both operands plain matrices, the gradients are
-	// plain matrix products too.
-	stacked := Stack(patches, 2) // [N, in, k·k, H', W']
-	rows := Reshape(TransposeAllDims(stacked, 0, 3, 4, 1, 2), n*outH*outW, c*kernel*kernel)
+	rows := Reshape(Stack(patches, 4), n*outH*outW, c*kernel*kernel) // [N, H', W', in, k·k]
 	y := Reshape(matMulTransposed(rows, Reshape(w, out, c*kernel*kernel)), n, outH, outW, out)
 	return TransposeAllDims(y, 0, 3, 1, 2)
 }
