@@ -1,6 +1,9 @@
 package gan
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -36,4 +39,22 @@ func latentShape(g Generator, n int) shapes.Shape {
 func imageShape(g Generator, n int) shapes.Shape {
 	c, h, w := g.ImageShape()
 	return shapes.Make(dtypes.Float32, n, c, h, w)
+}
+
+// Describe returns a table of the trainable variables under the top-level
+// scope (GeneratorScope or DiscriminatorScope) of ctx, one line per
+// variable with its shape and size, and their total count: what PyTorch
+// users get from print(model) and sum(p.numel() for p in parameters()).
+func Describe(ctx *context.Context, scope string) (table string, parameters int) {
+	var b strings.Builder
+	for v := range ctx.IterVariables() {
+		if !v.Trainable || !inScope(v.Scope(), scope) {
+			continue
+		}
+		size := v.Shape().Size()
+		parameters += size
+		fmt.Fprintf(&b, "  %-40s %-20v %9d\n", v.ScopeAndName(), v.Shape().Dimensions, size)
+	}
+	fmt.Fprintf(&b, "  %-40s %-20s %9d\n", "total", "", parameters)
+	return b.String(), parameters
 }
