@@ -32,8 +32,10 @@ const (
 	//	L_D = E[D(G(z))] − E[D(x)] + penalty
 	//	L_G = −E[D(G(z))]
 	// The penalty differentiates a gradient, so the discriminator must not
-	// use batch normalisation (the paper's advice too) and the backend must
-	// differentiate every op of D's backward pass.
+	// use batch normalisation (the paper's advice too) and GoMLX must
+	// differentiate every op of D's backward pass: v0.26 cannot for
+	// convolutions or slices (their gradients use Reverse and Pad, which have
+	// no gradient), and the trainer says so at the first step.
 	WassersteinGP
 )
 

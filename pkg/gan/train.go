@@ -236,6 +236,11 @@ func (t *Trainer) TrainStep() (Report, error) {
 	}
 	outputs, err := t.stepExec.Exec(real)
 	if err != nil {
+		if t.opts.Loss == WassersteinGP && strings.Contains(err.Error(), "no gradient is defined") {
+			return Report{}, fmt.Errorf("gan: step %d: WGAN-GP's penalty needs the second derivative of the "+
+				"discriminator, which GoMLX v0.26 cannot build for it (the gradients of convolutions and slices "+
+				"use Reverse and Pad, which have no gradient): %w", t.step+1, err)
+		}
 		return Report{}, fmt.Errorf("gan: step %d: %w", t.step+1, err)
 	}
 	values := make([]float64, len(outputs))
