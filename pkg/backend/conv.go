@@ -66,6 +66,11 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		l.failf("input dtype %s and kernel dtype %s differ", inShape.DType, kShape.DType)
 		return l.done(nil)
 	}
+	if slices.ContainsFunc(inputDilations, func(d int) bool { return d > 1 }) &&
+		!slices.ContainsFunc(strides, func(s int) bool { return s > 1 }) &&
+		!slices.ContainsFunc(kernelDilations, func(d int) bool { return d > 1 }) {
+		return b.convByPhases(input, kernel, axes, paddings, inputDilations, outShape, channelGroupCount, batchGroupCount)
+	}
 
 	// 1. Canonical input [B, C, S...], dilated and padded.
 	x := l.transpose(input, append([]int{axes.InputBatch, axes.InputChannels}, axes.InputSpatial...)...)

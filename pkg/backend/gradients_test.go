@@ -34,6 +34,7 @@ func TestConvolveGradients(t *testing.T) {
 		{images.ChannelsFirst, 3, 5, 1, 1, true, 1, 2, 2}, // input gradient with a kernel larger than the image
 		{images.ChannelsLast, 6, 3, 1, 1, true, 2, 3, 2},
 		{images.ChannelsLast, 9, 3, 3, 1, false, 1, 2, 3},
+		{images.ChannelsFirst, 10, 1, 3, 1, false, 1, 2, 2}, // phases of the input gradient without taps
 		{images.ChannelsLast, 5, 1, 1, 1, true, 1, 1, 2},
 	}
 	for _, c := range cases {
