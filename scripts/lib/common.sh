@@ -5,6 +5,9 @@ export REPO
 export PATH="$REPO/bin:$PATH"
 export JUPYTER_PATH="$REPO/.jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 # Notebooks run on the pure-Go backend unless the user picks another.
+# Go 1.26's SIMD experiment lets pkg/backend multiply matrices with an AVX2 kernel,
+# 3-8x faster than without (see docs/architecture.md); the code checks the CPU at run time.
+case ",${GOEXPERIMENT:-}," in *,simd,*) ;; *) export GOEXPERIMENT="${GOEXPERIMENT:+$GOEXPERIMENT,}simd" ;; esac
 # Jupyter's Python debugger warns about frozen modules on every start; it is noise here.
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 export GOMLX_BACKEND="${GOMLX_BACKEND:-neuralart}"
