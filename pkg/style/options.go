@@ -82,10 +82,13 @@ type Options struct {
 	InitImage *tensors.Tensor
 	Seed      uint64
 
-	// Optimizer minimises the loss over the image (default NewLBFGS(), as
-	// neural-style); Iterations is the number of its steps per level
-	// (default 500). With L-BFGS without line search, and with Adam, a step
-	// is one evaluation of the loss and its gradient. Pixels are kept in
+	// Optimizer minimises the loss over the image (default L-BFGS, as
+	// neural-style, with the strong-Wolfe line search, which keeps the
+	// loss from spiking when the first steps overshoot); Iterations is the
+	// number of its steps per level (default 500). With L-BFGS without line
+	// search, and with Adam, a step is one evaluation of the loss and its
+	// gradient; with the line search a step costs one or more (at most 1.25
+	// per step on average, see LBFGS.MaxEvaluations). Pixels are kept in
 	// [0, 1] during the optimisation only if the optimiser clamps
 	// (LBFGS.Clamp, Adam.Clamp: PyTorch's tutorial does, Gatys and
 	// neural-style do not); images are clamped anyway when shown or saved.
@@ -110,6 +113,8 @@ type Options struct {
 
 // DefaultOptions returns the defaults documented on each field of Options.
 func DefaultOptions() Options {
+	lbfgs := *NewLBFGS()
+	lbfgs.LineSearch = true
 	return Options{
 		ContentWeight: 1,
 		StyleWeight:   1e6,
@@ -118,7 +123,7 @@ func DefaultOptions() Options {
 		Size:          512,
 		StyleScale:    1,
 		Init:          InitContent,
-		Optimizer:     NewLBFGS(),
+		Optimizer:     &lbfgs,
 		Iterations:    500,
 		Levels:        1,
 		CallbackEvery: 10,
