@@ -53,8 +53,8 @@ func Describe(ctx *context.Context, scope string) (table string, parameters int)
 		}
 		size := v.Shape().Size()
 		parameters += size
-		fmt.Fprintf(&b, "  %-40s %-20v %9d\n", v.ScopeAndName(), v.Shape().Dimensions, size)
+		fmt.Fprintf(&b, "  %-48s %-16s %9d\n", v.ScopeAndName(), fmt.Sprint(v.Shape().Dimensions), size)
 	}
-	fmt.Fprintf(&b, "  %-40s %-20s %9d\n", "total", "", parameters)
+	fmt.Fprintf(&b, "  %-48s %-16s %9d\n", "total", "", parameters)
 	return b.String(), parameters
 }
