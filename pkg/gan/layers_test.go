@@ -8,6 +8,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	timage "github.com/gomlx/gomlx/pkg/core/tensors/images"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // TestPatchConv checks the patch convolution against GoMLX's convolution
@@ -40,22 +41,64 @@ func TestPatchConv(t *testing.T) {
 			})
 			got := outputs.MustExec(x, w, r)
 			assertClose(t, "output", got[0], want)
-			loss := func(x, w *tensors.Tensor) float64 {
-				return float64(tensors.ToScalar[float32](outputs.MustExec(x, w, r)[1]))
-			}
-			base := loss(x, w)
-			for k, dir := range []*tensors.Tensor{randomTensor(10, tc.n, tc.c, tc.h, tc.w), randomTensor(11, tc.out, tc.c, tc.kernel, tc.kernel)} {
-				name := [...]string{"input", "kernel"}[k]
-				moved := []*tensors.Tensor{x, w}
-				moved[k] = add(moved[k], dir)
-				change := loss(moved[0], moved[1]) - base
-				predicted := dot(got[2+k], dir)
-				if math.Abs(change-predicted) > 1e-3*(1+math.Abs(change)) {
-					t.Errorf("%s gradient predicts a change of %v along a direction, the loss changes by %v", name, predicted, change)
-				}
-			}
+			checkDirectionalDerivatives(t, outputs, x, w, r)
 		})
 	}
+}
+
+// checkDirectionalDerivatives checks the gradients that outputs returns
+// (after the result and the loss Σ y·r) along random directions of x and w.
+func checkDirectionalDerivatives(t *testing.T, outputs *Exec, x, w, r *tensors.Tensor) {
+	t.Helper()
+	got := outputs.MustExec(x, w, r)
+	loss := func(x, w *tensors.Tensor) float64 {
+		return float64(tensors.ToScalar[float32](outputs.MustExec(x, w, r)[1]))
+	}
+	base := loss(x, w)
+	for k, name := range []string{"input", "kernel"} {
+		moved := []*tensors.Tensor{x, w}
+		moved[k] = add(moved[k], randomTensor(uint64(10+k), moved[k].Shape().Dimensions...))
+		change := loss(moved[0], moved[1]) - base
+		predicted := dot(got[2+k], sub(moved[k], []*tensors.Tensor{x, w}[k]))
+		if math.Abs(change-predicted) > 1e-3*(1+math.Abs(change)) {
+			t.Errorf("%s gradient predicts a change of %v along a direction, the loss changes by %v", name, predicted, change)
+		}
+	}
+}
+
+// TestTransposedConv checks transposedConv against nn.ConvTranspose2D
+// (outputs) and its gradients against directional derivatives.
+func TestTransposedConv(t *testing.T) {
+	b := newBackend(t)
+	cases := []struct{ n, in, out, h, w, kernel, stride, padding int }{
+		{2, 3, 2, 4, 4, 4, 2, 1}, // DCGAN's upsampling layer
+		{1, 2, 3, 1, 1, 4, 1, 0}, // DCGAN's first layer
+		{1, 2, 2, 3, 5, 3, 2, 1},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%+v", tc), func(t *testing.T) {
+			x := randomTensor(uint64(tc.h), tc.n, tc.in, tc.h, tc.w)
+			w := randomTensor(uint64(tc.w), tc.in, tc.out, tc.kernel, tc.kernel)
+			opts := nn.ConvTranspose2DOptions{Stride: tc.stride, Padding: tc.padding}
+			want := MustNewExec(b, func(x, w *Node) *Node { return nn.ConvTranspose2D(x, w, opts) }).MustExec(x, w)[0]
+			r := randomTensor(3, want.Shape().Dimensions...)
+			outputs := MustNewExec(b, func(x, w, r *Node) []*Node {
+				y := transposedConv(x, w, tc.stride, tc.padding)
+				loss := ReduceAllSum(Mul(y, r))
+				return append([]*Node{y, loss}, Gradient(loss, x, w)...)
+			})
+			assertClose(t, "output", outputs.MustExec(x, w, r)[0], want)
+			checkDirectionalDerivatives(t, outputs, x, w, r)
+		})
+	}
+}
+
+func sub(a, b *tensors.Tensor) *tensors.Tensor {
+	x, y := tensors.MustCopyFlatData[float32](a), tensors.MustCopyFlatData[float32](b)
+	for i := range x {
+		x[i] -= y[i]
+	}
+	return tensors.FromFlatDataAndDimensions(x, a.Shape().Dimensions...)
 }
 
 func assertClose(t *testing.T, name string, got, want *tensors.Tensor) {
