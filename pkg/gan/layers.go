@@ -2,7 +2,6 @@ package gan
 
 import (
 	"math"
-	"slices"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -146,53 +145,73 @@ func (c convTranspose) apply(ctx *context.Context, x *Node) *Node {
 }
 
 // transposedConv is torch.nn.functional.conv_transpose2d of x (NCHW) with w
-// ([in, out, k, k]): the convolution whose input gradient a strided
-// convolution has. It is computed as that: x with stride−1 zeros inserted
-// between its pixels, padded by k−1−padding, convolved (patchConv) with the
-// kernel flipped and its channel axes swapped.
+// ([in, out, k, k]): every input pixel i adds x[i]·w[k] to output pixel
+// o = i·stride + k − padding. As nn.ConvTranspose2D does, it computes one
+// product per kernel tap, Z = x·w[:, :, kh, kw] (no multiplications by
+// inserted zeros), shifts each tap's Z onto its output phase
+// o mod stride, sums, and interleaves the phases.
 //
-// nn.ConvTranspose2D computes the same without multiplying inserted zeros,
-// as one DotGeneral; but GoMLX v0.26 differentiates DotGeneral by
-// materialising the broadcast product (8.6 GB for one layer of DCGAN's
-// 64x64 generator at batch 64), while patchConv's gradients are matrix
-// products. (It flips by slices: GoMLX's Reverse has no gradient.)
+// It differs from nn.ConvTranspose2D in the product: a 1x1 convolution
+// (matMulTransposed) instead of DotGeneral, whose GoMLX v0.26 gradient
+// materialises the broadcast product (8.6 GB for one layer of DCGAN's 64x64
+// generator at batch 64).
 func transposedConv(x, w *Node, stride, padding int) *Node {
-	kernel := w.Shape().Dimensions[2]
-	for axis := 2; axis <= 3; axis++ {
-		x = insertZeros(x, axis, stride)
-		x = zeroPad(x, axis, kernel-1-padding, kernel-1-padding)
+	d, k := x.Shape().Dimensions, w.Shape().Dimensions
+	n, in, h, wd := d[0], d[1], d[2], d[3]
+	out, kernel := k[1], k[2]
+	outH, outW := (h-1)*stride-2*padding+kernel, (wd-1)*stride-2*padding+kernel
+	phaseH, phaseW := (outH+stride-1)/stride, (outW+stride-1)/stride
+
+	rows := Reshape(TransposeAllDims(x, 0, 2, 3, 1), n*h*wd, in)
+	taps := matMulTransposed(rows, Reshape(TransposeAllDims(w, 1, 2, 3, 0), out*kernel*kernel, in))
+	taps = TransposeAllDims(Reshape(taps, n, h, wd, out, kernel, kernel), 4, 5, 0, 3, 1, 2) // [k, k, N, out, H, W]
+
+	// grid[φh][φw] sums the taps landing on outputs (j·stride+φh, j'·stride+φw).
+	grid := make([][]*Node, stride)
+	for i := range grid {
+		grid[i] = make([]*Node, stride)
 	}
-	flipped := TransposeAllDims(w, 1, 0, 2, 3)
-	for axis := 2; axis <= 3; axis++ {
-		taps := make([]*Node, kernel)
-		for i := range kernel {
-			spec := []SliceAxisSpec{AxisRange(), AxisRange(), AxisRange(), AxisRange()}
-			spec[axis] = AxisRange(kernel-1-i, kernel-i)
-			taps[i] = Slice(flipped, spec...)
+	for kh := range kernel {
+		for kw := range kernel {
+			tap := Reshape(Slice(taps, AxisElem(kh), AxisElem(kw)), n, out, h, wd)
+			var phase [2]int
+			for i, offset := range []int{kh - padding, kw - padding} {
+				phase[i] = ((offset % stride) + stride) % stride
+				tap = shift(tap, 2+i, (offset-phase[i])/stride, []int{phaseH, phaseW}[i])
+			}
+			if sum := grid[phase[0]][phase[1]]; sum != nil {
+				tap = Add(sum, tap)
+			}
+			grid[phase[0]][phase[1]] = tap
 		}
-		flipped = Concatenate(taps, axis)
 	}
-	return patchConv(x, flipped, 1, 0)
+	rowsOfPhases := make([]*Node, stride)
+	for ph := range stride {
+		cols := make([]*Node, stride)
+		for pw := range stride {
+			if cols[pw] = grid[ph][pw]; cols[pw] == nil { // no tap lands on this phase
+				cols[pw] = Zeros(x.Graph(), shapes.Make(x.DType(), n, out, phaseH, phaseW))
+			}
+		}
+		rowsOfPhases[ph] = Reshape(Stack(cols, 4), n, out, phaseH, phaseW*stride)
+	}
+	y := Reshape(Stack(rowsOfPhases, 3), n, out, phaseH*stride, phaseW*stride)
+	return Slice(y, AxisRange(), AxisRange(), AxisRange(0, outH), AxisRange(0, outW))
 }
 
-// insertZeros puts stride−1 zeros between consecutive elements along axis
-// (an axis of size n becomes (n−1)·stride + 1).
-func insertZeros(x *Node, axis, stride int) *Node {
-	if stride == 1 {
-		return x
+// shift returns y with y[j] = x[j − delta] along axis for 0 ≤ j < size,
+// and zeros where j − delta falls outside x.
+func shift(x *Node, axis, delta, size int) *Node {
+	n := x.Shape().Dimensions[axis]
+	from, to := max(0, -delta), min(n, size-delta)
+	if to <= from {
+		dims := x.Shape().Clone().Dimensions
+		dims[axis] = size
+		return Zeros(x.Graph(), shapes.Make(x.DType(), dims...))
 	}
-	dims := x.Shape().Clone().Dimensions
-	n := dims[axis]
-	zerosDims := append(append(slices.Clone(dims[:axis+1]), stride-1), dims[axis+1:]...)
-	spread := Concatenate([]*Node{InsertAxes(x, axis+1), Zeros(x.Graph(), shapes.Make(x.DType(), zerosDims...))}, axis+1)
-	dims[axis] = n * stride
-	spread = Reshape(spread, dims...)
-	spec := make([]SliceAxisSpec, len(dims))
-	for i := range spec {
-		spec[i] = AxisRange()
-	}
-	spec[axis] = AxisRange(0, (n-1)*stride+1)
-	return Slice(spread, spec...)
+	spec := []SliceAxisSpec{AxisRange(), AxisRange(), AxisRange(), AxisRange()}
+	spec[axis] = AxisRange(from, to)
+	return zeroPad(Slice(x, spec...), axis, max(delta, 0), size-(to+max(delta, 0)-from))
 }
 
 // linear is PyTorch's nn.Linear: x [N, in] → [N, out], weights [out, in],
