@@ -141,7 +141,8 @@ type Trainer struct {
 }
 
 // NewTrainer creates the networks' variables on backend, initialised from
-// opts.Seed.
+// opts.Seed. data may be nil for a trainer that only loads, describes or
+// samples.
 func NewTrainer(backend backends.Backend, g Generator, d Discriminator, data Data, opts Options) (*Trainer, error) {
 	if opts.Loss < NonSaturating || opts.Loss > WassersteinGP {
 		return nil, fmt.Errorf("gan: unknown loss %v", opts.Loss)
@@ -230,6 +231,9 @@ func (t *Trainer) optimizer(scope string) adam {
 // TrainStep does one training step and returns its losses; Report.Samples
 // and StepTime are left empty.
 func (t *Trainer) TrainStep() (Report, error) {
+	if t.data == nil {
+		return Report{}, errors.New("gan: the trainer was created without Data, so it cannot train")
+	}
 	real, err := t.data.Batch(t.step)
 	if err != nil {
 		return Report{}, fmt.Errorf("gan: batch for step %d: %w", t.step, err)
