@@ -238,3 +238,22 @@ func TestLogProgress(t *testing.T) {
 		t.Errorf("LogProgress wrote %q, want a first line and a final one for evaluation 3", lines)
 	}
 }
+
+func TestTransferInit(t *testing.T) {
+	content, styleImage := randomImage(1, 5, 7), randomImage(2, 5, 7)
+	start := func(init Init, seed uint64) []float32 {
+		opts := toyOptions()
+		opts.Init, opts.Seed, opts.Iterations, opts.Optimizer = init, seed, 0, NewAdam(0.1) // no step: the result is the start
+		res, err := Transfer(t.Context(), testBackend(t), toyNetwork{}, content, []*tensors.Tensor{styleImage}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tensors.MustCopyFlatData[float32](res.Image)
+	}
+	assertClose(t, "InitContent start", start(InitContent, 0), tensors.MustCopyFlatData[float32](content), 0)
+	assertClose(t, "InitStyle start", start(InitStyle, 0), tensors.MustCopyFlatData[float32](styleImage), 0)
+	assertClose(t, "InitNoise start, same seed", start(InitNoise, 7), start(InitNoise, 7), 0)
+	if a, b := start(InitNoise, 7), start(InitNoise, 8); a[0] == b[0] && a[1] == b[1] {
+		t.Errorf("InitNoise gave the same start for seeds 7 and 8")
+	}
+}
