@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
 // CacheEnvVar names the environment variable that overrides the cache directory.
@@ -106,22 +108,21 @@ func Fetch(ctx context.Context, rawURL string, opts Options) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return "", fmt.Errorf("download: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part-*")
+	// The hash is checked before the rename, so a corrupt transfer never
+	// lands in the cache. Errors of the transfer already say "download:".
+	var fetchErr error
+	err = atomicfile.Write(dst, func(w io.Writer) error {
+		sum, err := transfer(ctx, rawURL, w, opts)
+		if err == nil && want != "" && !strings.HasPrefix(sum, want) {
+			err = hashMismatch(rawURL, want, sum, "")
+		}
+		fetchErr = err
+		return err
+	})
+	if fetchErr != nil {
+		return "", fetchErr
+	}
 	if err != nil {
-		return "", fmt.Errorf("download: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	sum, err := transfer(ctx, rawURL, tmp, opts)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("download: writing %s: %w", tmp.Name(), cerr)
-	}
-	if err != nil {
-		return "", err
-	}
-	if want != "" && !strings.HasPrefix(sum, want) {
-		return "", hashMismatch(rawURL, want, sum, "")
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return "", fmt.Errorf("download: %w", err)
 	}
 	return dst, nil

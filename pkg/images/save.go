@@ -6,9 +6,10 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
 // DefaultJPEGQuality is the quality [Save] uses for .jpg and .jpeg files.
@@ -44,22 +45,10 @@ func SaveJPEG(path string, img image.Image, quality int) error {
 	})
 }
 
-// writeAtomically writes through encode into a temporary file next to path
-// and renames it into place once complete.
+// writeAtomically writes through encode so that path never holds a
+// half-written image (see atomicfile).
 func writeAtomically(path string, encode func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("images: saving %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // Fails harmlessly once renamed.
-	if err := encode(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("images: encoding %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("images: saving %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, encode); err != nil {
 		return fmt.Errorf("images: saving %s: %w", path, err)
 	}
 	return nil

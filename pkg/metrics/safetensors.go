@@ -5,10 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
 // namedArray is one tensor to store: float32 or float64 data, row-major.
@@ -64,29 +65,14 @@ func encodeSafetensors(arrays map[string]namedArray, metadata map[string]string)
 	return append(out, data.Bytes()...)
 }
 
-// writeFileAtomic writes data to a temporary file next to path and renames
-// it into place, so a crash never leaves a half-written file behind.
+// writeFileAtomic writes data to path so that a reader never sees a
+// half-written file (see atomicfile).
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("metrics: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}); err != nil {
 		return fmt.Errorf("metrics: writing %s: %w", path, err)
-	}
-	// CreateTemp makes the file private; a weights or statistics file is
-	// meant to be shared like any other written file.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("metrics: writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("metrics: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("metrics: %w", err)
 	}
 	return nil
 }

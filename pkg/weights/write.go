@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
+
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
 // WriteSafetensors writes tensors to w in the safetensors format, as F32,
@@ -61,27 +61,12 @@ func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[stri
 }
 
 // SaveSafetensors writes tensors to the file at path (see WriteSafetensors)
-// atomically: into a temporary file in the same directory, renamed into
-// place once complete.
-func SaveSafetensors(path string, tensors map[string]*Tensor, metadata map[string]string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = WriteSafetensors(tmp, tensors, metadata); err != nil {
-		tmp.Close()
+// atomically: a reader never sees a half-written file (see atomicfile).
+func SaveSafetensors(path string, tensors map[string]*Tensor, metadata map[string]string) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		return WriteSafetensors(w, tensors, metadata)
+	}); err != nil {
 		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("weights: %w", err)
 	}
 	return nil
 }
