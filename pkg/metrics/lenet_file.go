@@ -40,11 +40,11 @@ func (n *LeNet) SaveLeNet(path string, metadata map[string]string) error {
 	if err != nil {
 		return err
 	}
-	arrays := map[string]namedArray{}
+	tensors := map[string]*weights.Tensor{}
 	for name, data := range params {
-		arrays[name] = namedArray{shape: lenetShapes[name], f32: data}
+		tensors[name] = &weights.Tensor{Shape: lenetShapes[name], Data: data}
 	}
-	if err := writeFileAtomic(path, encodeSafetensors(arrays, metadata)); err != nil {
+	if err := weights.SaveSafetensors(path, tensors, metadata); err != nil {
 		return fmt.Errorf("metrics: saving LeNet: %w", err)
 	}
 	return nil

@@ -20,11 +20,10 @@ func SaveStats(path string, s *Stats) error {
 			sigma[i*d+j] = s.Cov.At(i, j)
 		}
 	}
-	arrays := map[string]namedArray{
-		"mu":    {shape: []int{d}, f64: s.Mean},
-		"sigma": {shape: []int{d, d}, f64: sigma},
-	}
-	return writeFileAtomic(path, encodeSafetensors(arrays, map[string]string{"n": strconv.Itoa(s.N)}))
+	return weights.SaveSafetensors(path, map[string]*weights.Tensor64{
+		"mu":    {Shape: []int{d}, Data: s.Mean},
+		"sigma": {Shape: []int{d, d}, Data: sigma},
+	}, map[string]string{"n": strconv.Itoa(s.N)})
 }
 
 // LoadStats reads Stats written by SaveStats (or any safetensors file with

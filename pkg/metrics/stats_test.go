@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/weights"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -35,17 +37,21 @@ func TestStatsFileRoundTrip(t *testing.T) {
 
 	// A non-symmetric sigma and a NaN are refused.
 	bad := filepath.Join(t.TempDir(), "bad.safetensors")
-	os.WriteFile(bad, encodeSafetensors(map[string]namedArray{
-		"mu":    {shape: []int{2}, f64: []float64{0, 0}},
-		"sigma": {shape: []int{2, 2}, f64: []float64{1, 0.5, 0.2, 1}},
-	}, nil), 0o644)
+	if err := weights.SaveSafetensors(bad, map[string]*weights.Tensor64{
+		"mu":    {Shape: []int{2}, Data: []float64{0, 0}},
+		"sigma": {Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.2, 1}},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadStats(bad); err == nil || !strings.Contains(err.Error(), "symmetric") {
 		t.Errorf("asymmetric sigma: got %v", err)
 	}
-	os.WriteFile(bad, encodeSafetensors(map[string]namedArray{
-		"mu":    {shape: []int{2}, f64: []float64{0, math.NaN()}},
-		"sigma": {shape: []int{2, 2}, f64: []float64{1, 0, 0, 1}},
-	}, nil), 0o644)
+	if err := weights.SaveSafetensors(bad, map[string]*weights.Tensor64{
+		"mu":    {Shape: []int{2}, Data: []float64{0, math.NaN()}},
+		"sigma": {Shape: []int{2, 2}, Data: []float64{1, 0, 0, 1}},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadStats(bad); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("NaN mu: got %v", err)
 	}
@@ -112,10 +118,14 @@ func TestCorruptions(t *testing.T) {
 // FuzzLoadStats feeds arbitrary bytes to LoadStats: errors are fine, panics
 // and accepted statistics that break the invariants are not.
 func FuzzLoadStats(f *testing.F) {
-	good := encodeSafetensors(map[string]namedArray{
-		"mu":    {shape: []int{2}, f64: []float64{1, 2}},
-		"sigma": {shape: []int{2, 2}, f64: []float64{1, 0.5, 0.5, 1}},
-	}, map[string]string{"n": "10"})
+	var buf bytes.Buffer
+	if err := weights.WriteSafetensors(&buf, map[string]*weights.Tensor64{
+		"mu":    {Shape: []int{2}, Data: []float64{1, 2}},
+		"sigma": {Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.5, 1}},
+	}, map[string]string{"n": "10"}); err != nil {
+		f.Fatal(err)
+	}
+	good := buf.Bytes()
 	f.Add(good)
 	f.Add(good[:len(good)-3])
 	f.Add([]byte("not safetensors"))

@@ -23,5 +23,6 @@
 // stores (F32, F16, BF16, F64 and the integer types); Float64 keeps float64
 // data exact. Strides and storage offsets of .pth tensors are honoured.
 //
-// SaveSafetensors writes float32 tensors back out as safetensors, atomically.
+// SaveSafetensors writes float32 (Tensor) or float64 (Tensor64) tensors back
+// out as safetensors, atomically.
 package weights

@@ -12,13 +12,20 @@ import (
 	"strings"
 )
 
-// Tensor is a dense array in row-major (C) order: element (i, j, k) of a
-// [A, B, C] tensor is Data[(i*B+j)*C+k]. Shapes are PyTorch's, e.g. a
+// TensorOf is a dense array of E in row-major (C) order: element (i, j, k)
+// of a [A, B, C] tensor is Data[(i*B+j)*C+k]. Shapes are PyTorch's, e.g. a
 // convolution kernel is [out, in, kh, kw].
-type Tensor struct {
+type TensorOf[E float32 | float64] struct {
 	Shape []int
-	Data  []float32
+	Data  []E
 }
+
+// Tensor is the float32 TensorOf that network weights are read and written as.
+type Tensor = TensorOf[float32]
+
+// Tensor64 is the float64 TensorOf, for numbers that float32 would round
+// (statistics such as a covariance); WriteSafetensors stores it as F64.
+type Tensor64 = TensorOf[float64]
 
 // File is an open weights file. Tensor data is read on demand, so opening a
 // 500 MiB checkpoint to take a few tensors from it is cheap.

@@ -6,18 +6,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sort"
 
 	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
-// WriteSafetensors writes tensors to w in the safetensors format, as F32,
-// in name order, with optional "__metadata__" strings. The header is padded
-// with spaces to a multiple of 8 bytes, as the reference implementation does,
-// so the data stays aligned.
-func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[string]string) error {
+// WriteSafetensors writes tensors to w in the safetensors format, as F32
+// for Tensor and F64 for Tensor64, in name order, with optional
+// "__metadata__" strings. The header is padded with spaces to a multiple of
+// 8 bytes, as the reference implementation does, so the data stays aligned.
+func WriteSafetensors[E float32 | float64](w io.Writer, tensors map[string]*TensorOf[E], metadata map[string]string) error {
+	dtype := F32
+	if _, ok := any(E(0)).(float64); ok {
+		dtype = F64
+	}
 	names := make([]string, 0, len(tensors))
 	for name := range tensors {
 		names = append(names, name)
@@ -33,8 +36,8 @@ func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[stri
 		if n, err := numElements(t.Shape); err != nil || int(n) != len(t.Data) {
 			return fmt.Errorf("weights: tensor %q: shape %v does not hold its %d values", name, t.Shape, len(t.Data))
 		}
-		size := 4 * len(t.Data)
-		header[name] = safetensorsEntry{DType: F32, Shape: slices.Clone(t.Shape), DataOffsets: [2]int64{int64(offset), int64(offset + size)}}
+		size := dtype.Size() * len(t.Data)
+		header[name] = safetensorsEntry{DType: dtype, Shape: slices.Clone(t.Shape), DataOffsets: [2]int64{int64(offset), int64(offset + size)}}
 		offset += size
 	}
 	js, err := json.Marshal(header)
@@ -47,11 +50,15 @@ func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[stri
 	bw := bufio.NewWriter(w)
 	binary.Write(bw, binary.LittleEndian, uint64(len(js)))
 	bw.Write(js)
-	var buf [4]byte
+	// Encode in chunks: a VGG fully connected layer alone is 400 MB.
+	const chunk = 1 << 14
+	buf := make([]byte, 0, chunk*dtype.Size())
 	for _, name := range names {
-		for _, v := range tensors[name].Data {
-			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
-			bw.Write(buf[:])
+		for data := tensors[name].Data; len(data) > 0; {
+			n := min(chunk, len(data))
+			buf, _ = binary.Append(buf[:0], binary.LittleEndian, data[:n])
+			bw.Write(buf)
+			data = data[n:]
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -62,7 +69,7 @@ func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, metadata map[stri
 
 // SaveSafetensors writes tensors to the file at path (see WriteSafetensors)
 // atomically: a reader never sees a half-written file (see atomicfile).
-func SaveSafetensors(path string, tensors map[string]*Tensor, metadata map[string]string) error {
+func SaveSafetensors[E float32 | float64](path string, tensors map[string]*TensorOf[E], metadata map[string]string) error {
 	if err := atomicfile.Write(path, func(w io.Writer) error {
 		return WriteSafetensors(w, tensors, metadata)
 	}); err != nil {

@@ -1,6 +1,7 @@
 package weights
 
 import (
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -42,5 +43,34 @@ func TestSaveSafetensorsRoundTrip(t *testing.T) {
 	bad := map[string]*Tensor{"w": {Shape: []int{2, 2}, Data: []float32{1}}}
 	if err := SaveSafetensors(filepath.Join(t.TempDir(), "bad.safetensors"), bad, nil); err == nil {
 		t.Error("a tensor whose shape does not match its data was written")
+	}
+}
+
+func TestSaveSafetensorsFloat64(t *testing.T) {
+	want := map[string]*Tensor64{
+		"mu":    {Shape: []int{3}, Data: []float64{0.1, -1e-300, 1 + 1e-15}},
+		"sigma": {Shape: []int{1, 2}, Data: []float64{math.Pi, math.MaxFloat64}},
+	}
+	path := filepath.Join(t.TempDir(), "f64.safetensors")
+	if err := SaveSafetensors(path, want, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for name, w := range want {
+		dtype, _, err := f.Info(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, shape, err := f.Float64(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dtype != F64 || !slices.Equal(shape, w.Shape) || !slices.Equal(got, w.Data) {
+			t.Errorf("%s: wrote F64 %v %v, read back %s %v %v", name, w.Shape, w.Data, dtype, shape, got)
+		}
 	}
 }
