@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/core/tensors/images"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 // vggConvs are the 3x3 convolutions of VGG-19 up to conv5_1 (features[:30]),
@@ -23,18 +23,6 @@ var vggConvs = []struct {
 	{128, 256, true}, {256, 256, false}, {256, 256, false}, {256, 256, false},
 	{256, 512, true}, {512, 512, false}, {512, 512, false}, {512, 512, false},
 	{512, 512, true},
-}
-
-func randomTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
-	size := 1
-	for _, d := range dims {
-		size *= d
-	}
-	data := make([]float32, size)
-	for i := range data {
-		data[i] = rng.Float32()*2 - 1
-	}
-	return tensors.FromFlatDataAndDimensions(data, dims...)
 }
 
 func conv3x3(x, k *graph.Node) *graph.Node {
@@ -53,8 +41,8 @@ func BenchmarkConv(b *testing.B) {
 		{"conv1_2", 64, 64, 128}, {"conv2_2", 128, 128, 64}, {"conv3_2", 256, 256, 32},
 		{"conv4_2", 512, 512, 16}, {"conv5_1", 512, 512, 8},
 	} {
-		x := randomTensor(rng, 1, s.in, s.size, s.size)
-		k := randomTensor(rng, s.out, s.in, 3, 3)
+		x := backendtest.RandomTensor32(rng, 1, s.in, s.size, s.size)
+		k := backendtest.RandomTensor32(rng, s.out, s.in, 3, 3)
 		flops := 2 * float64(s.in*s.out*9*s.size*s.size)
 		for _, pass := range []string{"forward", "backward"} {
 			b.Run(fmt.Sprintf("%s-%dx%d-%dpx/%s", s.name, s.in, s.out, s.size, pass), func(b *testing.B) {
@@ -81,14 +69,14 @@ func BenchmarkVGGStack(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	for _, size := range []int{128, 256} {
 		b.Run(fmt.Sprintf("%dpx", size), func(b *testing.B) {
-			args := []any{randomTensor(rng, 1, 3, size, size)}
+			args := []any{backendtest.RandomTensor32(rng, 1, 3, size, size)}
 			var flops float64
 			s := size
 			for _, c := range vggConvs {
 				if c.pool {
 					s /= 2
 				}
-				args = append(args, randomTensor(rng, c.out, c.in, 3, 3))
+				args = append(args, backendtest.RandomTensor32(rng, c.out, c.in, 3, 3))
 				flops += 2 * 2 * float64(c.in*c.out*9*s*s) // forward + input gradient
 			}
 			exec := graph.MustNewExecAny(testBackend(), func(in []*graph.Node) *graph.Node {
@@ -120,7 +108,7 @@ func BenchmarkVGGStack(b *testing.B) {
 func BenchmarkSgemm(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	const n = 2048
-	x, y := randomTensor(rng, n, n), randomTensor(rng, n, n)
+	x, y := backendtest.RandomTensor32(rng, n, n), backendtest.RandomTensor32(rng, n, n)
 	exec := graph.MustNewExec(testBackend(), func(x, y *graph.Node) *graph.Node { return graph.Dot(x, y) })
 	exec.MustExec(x, y)
 	b.ResetTimer()

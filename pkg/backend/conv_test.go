@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 func fill(n, v int) []int {
@@ -55,17 +56,17 @@ var convTable = []struct {
 func checkConv(t *testing.T, rng *rand.Rand, c convConfig, inPerm, kPerm, outPerm []int) {
 	t.Helper()
 	cg, bg := c.groups()
-	x := randomArray(rng, append([]int{c.batch, c.inChannels}, c.spatial...)...)
-	k := randomArray(rng, append([]int{c.inChannels / cg, c.outChannels}, c.kernel...)...)
-	want := referenceConv(c, x, k).transposed(outPerm)
+	x := backendtest.RandomArray(rng, append([]int{c.batch, c.inChannels}, c.spatial...)...)
+	k := backendtest.RandomArray(rng, append([]int{c.inChannels / cg, c.outChannels}, c.kernel...)...)
+	want := transposed(referenceConv(c, x, k), outPerm)
 	var axes backends.ConvolveAxesConfig
 	axes.InputBatch, axes.InputChannels, axes.InputSpatial = placeAxes(inPerm)
 	axes.KernelInputChannels, axes.KernelOutputChannels, axes.KernelSpatial = placeAxes(kPerm)
 	axes.OutputBatch, axes.OutputChannels, axes.OutputSpatial = placeAxes(outPerm)
 	got := execute(t, func(x, k *graph.Node) *graph.Node {
 		return graph.ConvGeneral(x, k, axes, c.strides, c.paddings, c.inputDilations, c.kernelDilations, cg, bg)
-	}, x.transposed(inPerm), k.transposed(kPerm))[0]
-	assertClose(t, fmt.Sprintf("%+v axes %+v", c, axes), got, want, 1e-12)
+	}, transposed(x, inPerm), transposed(k, kPerm))[0]
+	backendtest.AssertClose(t, fmt.Sprintf("%+v axes %+v", c, axes), got, want, 1e-12)
 }
 
 // placeAxes returns where a permutation of the canonical layout

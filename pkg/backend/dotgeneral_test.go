@@ -8,17 +8,8 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
-
-// toFloat32 converts an array to a float32 tensor.
-func (a array) tensor32() *tensors.Tensor {
-	flat := make([]float32, len(a.data))
-	for i, v := range a.data {
-		flat[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(flat, a.dims...)
-}
 
 // TestDotGeneralFloat32 runs float32 DotGeneral through fastDotGeneral (the
 // sgemm path) with operands in layouts it views in place and layouts it
@@ -43,19 +34,19 @@ func TestDotGeneralFloat32(t *testing.T) {
 		{[]int{50, 3, 80}, []int{80, 3, 66}, []int{2}, []int{1}, []int{0}, []int{1}, 3, 50, 66, 80, []int{1, 0, 2}, []int{1, 0, 2}},
 	} {
 		t.Run(fmt.Sprint(c.lhs, c.rhs), func(t *testing.T) {
-			lhs, rhs := randomArray(rng, c.lhs...), randomArray(rng, c.rhs...)
+			lhs, rhs := backendtest.RandomArray(rng, c.lhs...), backendtest.RandomArray(rng, c.rhs...)
 			got := execute32(t, func(x, y *graph.Node) *graph.Node {
 				return graph.DotGeneral(x, c.lhsContract, c.lhsBatch, y, c.rhsContract, c.rhsBatch)
 			}, lhs, rhs)
 			// Reference: out[b, i, j] = Σ_p lhs[b, i, p]·rhs[b, p, j] with canonical indices mapped back.
-			want := newArray(append(batchDims(c.batch), c.m, c.n)...)
+			want := backendtest.NewArray(append(batchDims(c.batch), c.m, c.n)...)
 			idx := make([]int, 3)
 			at := func(a array, permBack []int) float64 {
 				src := make([]int, len(permBack))
 				for axis, canon := range permBack {
 					src[axis] = idx[canon]
 				}
-				return a.at(src...)
+				return a.At(src...)
 			}
 			o := 0
 			for b := range c.batch {
@@ -68,12 +59,12 @@ func TestDotGeneralFloat32(t *testing.T) {
 							idx[1], idx[2] = p, j
 							s += l * at(rhs, c.rhsPermBack)
 						}
-						want.data[o] = s
+						want.Data[o] = s
 						o++
 					}
 				}
 			}
-			assertClose(t, "DotGeneral float32", got, want, 1e-4)
+			backendtest.AssertClose(t, "DotGeneral float32", got, want, 1e-4)
 		})
 	}
 }
@@ -88,32 +79,15 @@ func batchDims(b int) []int {
 // execute32 runs fn on float32 versions of the inputs and returns float64 results.
 func execute32(t *testing.T, fn any, inputs ...array) array {
 	t.Helper()
-	exec, err := graph.NewExecAny(testBackend(), fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	args := make([]any, len(inputs))
-	for i, in := range inputs {
-		args[i] = in.tensor32()
-	}
-	outs, err := exec.Exec(args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	flat := tensors.MustCopyFlatData[float32](outs[0])
-	out := array{data: make([]float64, len(flat)), dims: outs[0].Shape().Dimensions}
-	for i, v := range flat {
-		out.data[i] = float64(v)
-	}
-	return out
+	return backendtest.Execute32(t, testBackend(), fn, inputs...)
 }
 
 // TestConvFloat32 checks convolutions big enough for the sgemm path, forward
 // and both gradients, against the float64 path.
 func TestConvFloat32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(25, 26))
-	x, k := randomArray(rng, 2, 16, 12, 13), randomArray(rng, 24, 16, 3, 3)
-	w := randomArray(rng, 2, 24, 12, 13)
+	x, k := backendtest.RandomArray(rng, 2, 16, 12, 13), backendtest.RandomArray(rng, 24, 16, 3, 3)
+	w := backendtest.RandomArray(rng, 2, 24, 12, 13)
 	fns := map[string]func(x, k *graph.Node) *graph.Node{
 		"forward": conv3x3,
 		"input gradient": func(x, k *graph.Node) *graph.Node {
@@ -127,10 +101,10 @@ func TestConvFloat32(t *testing.T) {
 		want := execute(t, fn, x, k)[0]
 		got := execute32(t, fn, x, k)
 		scale := 0.0
-		for _, v := range want.data {
+		for _, v := range want.Data {
 			scale = math.Max(scale, math.Abs(v))
 		}
-		assertClose(t, name, got, want, 1e-5*scale)
+		backendtest.AssertClose(t, name, got, want, 1e-5*scale)
 	}
 }
 

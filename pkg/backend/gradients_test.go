@@ -7,11 +7,12 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors/images"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 // weightedSum returns Σ y·w: a scalar whose gradient is w pulled back through y.
 func weightedSum(y *graph.Node, w array) *graph.Node {
-	return graph.ReduceAllSum(graph.Mul(y, graph.ConvertDType(graph.Const(y.Graph(), w.tensor()), y.DType())))
+	return graph.ReduceAllSum(graph.Mul(y, graph.ConvertDType(graph.Const(y.Graph(), w.Tensor()), y.DType())))
 }
 
 // TestConvolveGradients checks GoMLX's Convolve gradients (built from
@@ -42,11 +43,11 @@ func TestConvolveGradients(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var x, k array
 			if c.channels == images.ChannelsFirst {
-				x = randomArray(rng, c.batch, c.cin, c.size, c.size+1)
-				k = randomArray(rng, c.cout, c.cin, c.kernel, c.kernel)
+				x = backendtest.RandomArray(rng, c.batch, c.cin, c.size, c.size+1)
+				k = backendtest.RandomArray(rng, c.cout, c.cin, c.kernel, c.kernel)
 			} else {
-				x = randomArray(rng, c.batch, c.size, c.size+1, c.cin)
-				k = randomArray(rng, c.kernel, c.kernel, c.cin, c.cout)
+				x = backendtest.RandomArray(rng, c.batch, c.size, c.size+1, c.cin)
+				k = backendtest.RandomArray(rng, c.kernel, c.kernel, c.cin, c.cout)
 			}
 			conv := func(x, k *graph.Node) *graph.Node {
 				b := graph.Convolve(x, k).ChannelsAxis(c.channels).Strides(c.stride)
@@ -61,7 +62,7 @@ func TestConvolveGradients(t *testing.T) {
 				return b.Done()
 			}
 			y := execute(t, conv, x, k)[0]
-			w := randomArray(rng, y.dims...)
+			w := backendtest.RandomArray(rng, y.Dims...)
 			checkGradients(t, name, func(in []*graph.Node) *graph.Node { return weightedSum(conv(in[0], in[1]), w) }, x, k)
 		})
 	}
@@ -82,7 +83,7 @@ func TestPoolGradients(t *testing.T) {
 		{"mean3x3s2same", 3, 2, true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			x := randomArray(rng, 2, 3, 7, 6)
+			x := backendtest.RandomArray(rng, 2, 3, 7, 6)
 			pool := func(x *graph.Node) *graph.Node {
 				var b *graph.PoolBuilder
 				if c.mean {
@@ -99,7 +100,7 @@ func TestPoolGradients(t *testing.T) {
 				return b.Done()
 			}
 			y := execute(t, pool, x)[0]
-			w := randomArray(rng, y.dims...)
+			w := backendtest.RandomArray(rng, y.Dims...)
 			checkGradients(t, c.name, func(in []*graph.Node) *graph.Node { return weightedSum(pool(in[0]), w) }, x)
 		})
 	}

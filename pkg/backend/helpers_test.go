@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"math"
 	"sync"
 	"testing"
 
@@ -19,51 +18,10 @@ var testBackend = sync.OnceValue(func() backends.Backend {
 	return b
 })
 
-func (a array) tensor() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(a.data, a.dims...) }
-
-func fromTensor(t *tensors.Tensor) array {
-	return array{data: tensors.MustCopyFlatData[float64](t), dims: t.Shape().Dimensions}
-}
-
 // execute runs fn on the test backend with the arrays as inputs.
 func execute(t *testing.T, fn any, inputs ...array) []array {
 	t.Helper()
-	exec, err := graph.NewExecAny(testBackend(), fn)
-	if err != nil {
-		t.Fatalf("building exec: %v", err)
-	}
-	args := make([]any, len(inputs))
-	for i, in := range inputs {
-		args[i] = in.tensor()
-	}
-	outs, err := exec.Exec(args...)
-	if err != nil {
-		t.Fatalf("exec: %v", err)
-	}
-	results := make([]array, len(outs))
-	for i, o := range outs {
-		results[i] = fromTensor(o)
-	}
-	return results
-}
-
-// assertClose fails unless got and want have the same dims and values within
-// tol (relative to max(1, |want|)).
-func assertClose(t *testing.T, what string, got, want array, tol float64) {
-	t.Helper()
-	if len(got.dims) != len(want.dims) {
-		t.Fatalf("%s: got dims %v, want %v", what, got.dims, want.dims)
-	}
-	for i := range got.dims {
-		if got.dims[i] != want.dims[i] {
-			t.Fatalf("%s: got dims %v, want %v", what, got.dims, want.dims)
-		}
-	}
-	for i := range got.data {
-		if d := math.Abs(got.data[i] - want.data[i]); d > tol*math.Max(1, math.Abs(want.data[i])) || math.IsNaN(got.data[i]) {
-			t.Fatalf("%s: element %d: got %g, want %g (dims %v)", what, i, got.data[i], want.data[i], want.dims)
-		}
-	}
+	return backendtest.Execute(t, testBackend(), fn, inputs...)
 }
 
 // checkGradients compares graph.Gradient of the scalar fn(inputs) with
@@ -72,7 +30,7 @@ func checkGradients(t *testing.T, what string, fn func(inputs []*graph.Node) *gr
 	t.Helper()
 	ts := make([]*tensors.Tensor, len(inputs))
 	for i, in := range inputs {
-		ts[i] = in.tensor()
+		ts[i] = in.Tensor()
 	}
 	backendtest.CheckGradients(t, testBackend(), what, fn, 1e-6, ts...)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 // runOp builds one graph directly on the backend's Builder (for ops the
@@ -23,12 +24,12 @@ func runOp(t *testing.T, build func(b backends.Builder, in []backends.Op) (backe
 	params := make([]backends.Op, len(inputs))
 	buffers := make([]backends.Buffer, len(inputs))
 	for i, in := range inputs {
-		shape := shapes.Make(dtypes.Float64, in.dims...)
+		shape := shapes.Make(dtypes.Float64, in.Dims...)
 		var err error
 		if params[i], err = b.Parameter(fmt.Sprint("x", i), shape, nil); err != nil {
 			t.Fatal(err)
 		}
-		if buffers[i], err = be.BufferFromFlatData(0, in.data, shape); err != nil {
+		if buffers[i], err = be.BufferFromFlatData(0, in.Data, shape); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -45,34 +46,34 @@ func runOp(t *testing.T, build func(b backends.Builder, in []backends.Op) (backe
 		t.Fatal(err)
 	}
 	shape, _ := be.BufferShape(outs[0])
-	result := newArray(shape.Dimensions...)
-	if err := be.BufferToFlatData(outs[0], result.data); err != nil {
+	result := backendtest.NewArray(shape.Dimensions...)
+	if err := be.BufferToFlatData(outs[0], result.Data); err != nil {
 		t.Fatal(err)
 	}
 	return result, nil
 }
 
 func referencePad(x array, fill float64, config []backends.PadAxis) array {
-	dims := make([]int, len(x.dims))
-	for i, n := range x.dims {
+	dims := make([]int, len(x.Dims))
+	for i, n := range x.Dims {
 		dims[i] = n + max(n-1, 0)*config[i].Interior + config[i].Start + config[i].End
 	}
-	out := newArray(dims...)
+	out := backendtest.NewArray(dims...)
 	src := make([]int, len(dims))
 	i := 0
 	for idx := range indicesOf(dims) {
-		out.data[i] = fill
+		out.Data[i] = fill
 		inside := true
 		for a, p := range config {
 			q := idx[a] - p.Start
-			if q < 0 || q%(p.Interior+1) != 0 || q/(p.Interior+1) >= x.dims[a] {
+			if q < 0 || q%(p.Interior+1) != 0 || q/(p.Interior+1) >= x.Dims[a] {
 				inside = false
 				break
 			}
 			src[a] = q / (p.Interior + 1)
 		}
 		if inside {
-			out.data[i] = x.at(src...)
+			out.Data[i] = x.At(src...)
 		}
 		i++
 	}
@@ -94,7 +95,7 @@ func TestPad(t *testing.T) {
 		})
 	}
 	for i, config := range table {
-		x := randomArray(rng, 4, 3)
+		x := backendtest.RandomArray(rng, 4, 3)
 		fill := rng.Float64()
 		got, err := runOp(t, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
 			f, err := b.Constant([]float64{fill})
@@ -105,7 +106,7 @@ func TestPad(t *testing.T) {
 		}, x)
 		valid := true
 		for a, p := range config {
-			valid = valid && x.dims[a]+(x.dims[a]-1)*p.Interior+p.Start+p.End >= 0
+			valid = valid && x.Dims[a]+(x.Dims[a]-1)*p.Interior+p.Start+p.End >= 0
 		}
 		if !valid {
 			if err == nil {
@@ -117,59 +118,59 @@ func TestPad(t *testing.T) {
 		if err != nil {
 			t.Fatalf("#%d %+v: %v", i, config, err)
 		}
-		assertClose(t, fmt.Sprintf("#%d Pad %+v", i, config), got, want, 0)
+		backendtest.AssertClose(t, fmt.Sprintf("#%d Pad %+v", i, config), got, want, 0)
 	}
 }
 
 func TestReverse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	x := randomArray(rng, 3, 4, 2)
+	x := backendtest.RandomArray(rng, 3, 4, 2)
 	for _, axes := range [][]int{{0}, {1}, {0, 2}, {0, 1, 2}, {}} {
 		got := execute(t, func(x *graph.Node) *graph.Node { return graph.Reverse(x, axes...) }, x)[0]
-		want := newArray(x.dims...)
+		want := backendtest.NewArray(x.Dims...)
 		src := make([]int, 3)
 		i := 0
-		for idx := range indicesOf(x.dims) {
+		for idx := range indicesOf(x.Dims) {
 			copy(src, idx)
 			for _, a := range axes {
-				src[a] = x.dims[a] - 1 - idx[a]
+				src[a] = x.Dims[a] - 1 - idx[a]
 			}
-			want.data[i] = x.at(src...)
+			want.Data[i] = x.At(src...)
 			i++
 		}
-		assertClose(t, fmt.Sprintf("Reverse%v", axes), got, want, 0)
+		backendtest.AssertClose(t, fmt.Sprintf("Reverse%v", axes), got, want, 0)
 	}
 }
 
 // referenceSelectAndScatter scatters source to the first max (or min) of
 // each window, skipping padding.
 func referenceSelectAndScatter(x, source array, window, strides []int, paddings [][2]int, isMax bool) array {
-	out := newArray(x.dims...)
-	pos := make([]int, len(x.dims))
-	best := make([]int, len(x.dims))
+	out := backendtest.NewArray(x.Dims...)
+	pos := make([]int, len(x.Dims))
+	best := make([]int, len(x.Dims))
 	i := 0
-	for o := range indicesOf(source.dims) {
+	for o := range indicesOf(source.Dims) {
 		found := false
 		var bestValue float64
 		for w := range indicesOf(window) {
 			valid := true
 			for a := range pos {
 				pos[a] = o[a]*strides[a] + w[a] - paddings[a][0]
-				if pos[a] < 0 || pos[a] >= x.dims[a] {
+				if pos[a] < 0 || pos[a] >= x.Dims[a] {
 					valid = false
 				}
 			}
 			if !valid {
 				continue
 			}
-			v := x.at(pos...)
+			v := x.At(pos...)
 			if !found || (isMax && v > bestValue) || (!isMax && v < bestValue) {
 				found, bestValue = true, v
 				copy(best, pos)
 			}
 		}
 		if found {
-			out.data[out.offset(best)] += source.data[i]
+			out.Data[out.Offset(best...)] += source.Data[i]
 		}
 		i++
 	}
@@ -197,16 +198,16 @@ func TestSelectAndScatter(t *testing.T) {
 		table = append(table, c)
 	}
 	for i, c := range table {
-		x := randomArray(rng, 2, 7, 6)
+		x := backendtest.RandomArray(rng, 2, 7, 6)
 		// Ties: quantize so that windows often hold equal maxima.
-		for j := range x.data {
-			x.data[j] = math.Round(x.data[j] * 3)
+		for j := range x.Data {
+			x.Data[j] = math.Round(x.Data[j] * 3)
 		}
 		srcDims := make([]int, 3)
 		for a := range 3 {
-			srcDims[a] = (x.dims[a]+c.paddings[a][0]+c.paddings[a][1]-c.window[a])/c.strides[a] + 1
+			srcDims[a] = (x.Dims[a]+c.paddings[a][0]+c.paddings[a][1]-c.window[a])/c.strides[a] + 1
 		}
-		source := randomArray(rng, srcDims...)
+		source := backendtest.RandomArray(rng, srcDims...)
 		for _, isMax := range []bool{true, false} {
 			want := referenceSelectAndScatter(x, source, c.window, c.strides, c.paddings, isMax)
 			got, err := runOp(t, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
@@ -218,37 +219,37 @@ func TestSelectAndScatter(t *testing.T) {
 			if err != nil {
 				t.Fatalf("#%d %+v: %v", i, c, err)
 			}
-			assertClose(t, fmt.Sprintf("#%d max=%v %+v", i, isMax, c), got, want, 1e-12)
+			backendtest.AssertClose(t, fmt.Sprintf("#%d max=%v %+v", i, isMax, c), got, want, 1e-12)
 		}
 	}
 }
 
 func TestBatchNorm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
-	x := randomArray(rng, 3, 4, 2, 5)
-	scale, offset := randomArray(rng, 4), randomArray(rng, 4)
+	x := backendtest.RandomArray(rng, 3, 4, 2, 5)
+	scale, offset := backendtest.RandomArray(rng, 4), backendtest.RandomArray(rng, 4)
 	const eps = float64(float32(1e-3)) // the backend's epsilon is a float32
 	meanData, varianceData := channelStats(x)
-	mean, variance := array{meanData, []int{4}}, array{varianceData, []int{4}}
-	want := newArray(x.dims...)
+	mean, variance := array{Data: meanData, Dims: []int{4}}, array{Data: varianceData, Dims: []int{4}}
+	want := backendtest.NewArray(x.Dims...)
 	i := 0
-	for idx := range indicesOf(x.dims) {
+	for idx := range indicesOf(x.Dims) {
 		c := idx[1]
-		want.data[i] = (x.data[i]-mean.data[c])/math.Sqrt(variance.data[c]+eps)*scale.data[c] + offset.data[c]
+		want.Data[i] = (x.Data[i]-mean.Data[c])/math.Sqrt(variance.Data[c]+eps)*scale.Data[c] + offset.Data[c]
 		i++
 	}
 	outs := execute(t, func(x, scale, offset *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
 		return graph.InternalBatchNormForTraining(x, scale, offset, float32(eps), 1)
 	}, x, scale, offset)
-	assertClose(t, "training normalized", outs[0], want, 1e-12)
-	assertClose(t, "training mean", outs[1], mean, 1e-12)
-	assertClose(t, "training variance", outs[2], variance, 1e-12)
+	backendtest.AssertClose(t, "training normalized", outs[0], want, 1e-12)
+	backendtest.AssertClose(t, "training mean", outs[1], mean, 1e-12)
+	backendtest.AssertClose(t, "training variance", outs[2], variance, 1e-12)
 	got := execute(t, func(x, scale, offset, mean, variance *graph.Node) *graph.Node {
 		return graph.InternalBatchNormForInference(x, scale, offset, mean, variance, float32(eps), 1)
 	}, x, scale, offset, mean, variance)[0]
-	assertClose(t, "inference", got, want, 1e-12)
+	backendtest.AssertClose(t, "inference", got, want, 1e-12)
 
-	w := randomArray(rng, x.dims...)
+	w := backendtest.RandomArray(rng, x.Dims...)
 	checkGradients(t, "BatchNormGradient", func(in []*graph.Node) *graph.Node {
 		y, _, _ := graph.InternalBatchNormForTraining(in[0], in[1], in[2], float32(eps), 1)
 		return weightedSum(y, w)
@@ -257,13 +258,13 @@ func TestBatchNorm(t *testing.T) {
 
 // channelStats returns the mean and (biased) variance of each channel (axis 1) of a.
 func channelStats(a array) (mean, variance []float64) {
-	channels := a.dims[1]
+	channels := a.Dims[1]
 	mean, variance = make([]float64, channels), make([]float64, channels)
-	count := float64(len(a.data) / channels)
+	count := float64(len(a.Data) / channels)
 	i := 0
-	for idx := range indicesOf(a.dims) {
-		mean[idx[1]] += a.data[i] / count
-		variance[idx[1]] += a.data[i] * a.data[i] / count
+	for idx := range indicesOf(a.Dims) {
+		mean[idx[1]] += a.Data[i] / count
+		variance[idx[1]] += a.Data[i] * a.Data[i] / count
 		i++
 	}
 	for c := range variance {
@@ -276,7 +277,7 @@ func channelStats(a array) (mean, variance []float64) {
 // gradient included.
 func TestBatchNormLayerTraining(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
-	x := randomArray(rng, 4, 3, 3, 2)
+	x := backendtest.RandomArray(rng, 4, 3, 3, 2)
 	ctx := context.New()
 	exec, err := context.NewExec(testBackend(), ctx, func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node) {
 		ctx.SetTraining(x.Graph(), true)
@@ -287,11 +288,11 @@ func TestBatchNormLayerTraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, err := exec.Exec(x.tensor())
+	outs, err := exec.Exec(x.Tensor())
 	if err != nil {
 		t.Fatal(err)
 	}
-	y := fromTensor(outs[0])
+	y := backendtest.FromTensor(outs[0])
 	// Per channel, the normalized output has mean 0 and variance v/(v+eps).
 	yMean, yVariance := channelStats(y)
 	for c := range 3 {
@@ -306,12 +307,12 @@ func TestBatchNormLayerTraining(t *testing.T) {
 	// changes it only through ε, so ∂Σy²/∂α at α=1, which is ∇·x, is
 	// Σ_c 2·N·v_c·ε/(v_c+ε)².
 	const eps = float64(float32(1e-3)) // the layer's default epsilon, as a float32
-	grad := fromTensor(outs[1])
+	grad := backendtest.FromTensor(outs[1])
 	var got, want float64
-	for i := range grad.data {
-		got += grad.data[i] * x.data[i]
+	for i := range grad.Data {
+		got += grad.Data[i] * x.Data[i]
 	}
-	n := float64(len(x.data) / 3)
+	n := float64(len(x.Data) / 3)
 	_, xVariance := channelStats(x)
 	for _, v := range xVariance {
 		want += 2 * n * v * eps / ((v + eps) * (v + eps))
@@ -323,37 +324,37 @@ func TestBatchNormLayerTraining(t *testing.T) {
 
 func TestDynamicSlice(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
-	x := randomArray(rng, 5, 6)
+	x := backendtest.RandomArray(rng, 5, 6)
 	sizes := []int{2, 3}
 	for _, start := range [][2]int{{0, 0}, {1, 2}, {3, 3}, {4, 5}, {-2, 1}, {9, -1}} {
 		clamped := [2]int{min(max(start[0], 0), 5-sizes[0]), min(max(start[1], 0), 6-sizes[1])}
-		want := newArray(sizes...)
+		want := backendtest.NewArray(sizes...)
 		i := 0
 		for idx := range indicesOf(sizes) {
-			want.data[i] = x.at(idx[0]+clamped[0], idx[1]+clamped[1])
+			want.Data[i] = x.At(idx[0]+clamped[0], idx[1]+clamped[1])
 			i++
 		}
 		got := execute(t, func(x *graph.Node) *graph.Node {
 			g := x.Graph()
 			return graph.DynamicSlice(x, []*graph.Node{graph.Const(g, int32(start[0])), graph.Const(g, int32(start[1]))}, sizes)
 		}, x)[0]
-		assertClose(t, fmt.Sprint("DynamicSlice at ", start), got, want, 0)
+		backendtest.AssertClose(t, fmt.Sprint("DynamicSlice at ", start), got, want, 0)
 
-		update := randomArray(rng, sizes...)
-		want = newArray(x.dims...)
-		copy(want.data, x.data)
+		update := backendtest.RandomArray(rng, sizes...)
+		want = backendtest.NewArray(x.Dims...)
+		copy(want.Data, x.Data)
 		i = 0
 		for idx := range indicesOf(sizes) {
-			want.data[want.offset([]int{idx[0] + clamped[0], idx[1] + clamped[1]})] = update.data[i]
+			want.Data[want.Offset(idx[0]+clamped[0], idx[1]+clamped[1])] = update.Data[i]
 			i++
 		}
 		got = execute(t, func(x, u *graph.Node) *graph.Node {
 			g := x.Graph()
 			return graph.DynamicUpdateSlice(x, u, []*graph.Node{graph.Const(g, int64(start[0])), graph.Const(g, int64(start[1]))})
 		}, x, update)[0]
-		assertClose(t, fmt.Sprint("DynamicUpdateSlice at ", start), got, want, 0)
+		backendtest.AssertClose(t, fmt.Sprint("DynamicUpdateSlice at ", start), got, want, 0)
 	}
-	w := randomArray(rng, sizes...)
+	w := backendtest.RandomArray(rng, sizes...)
 	checkGradients(t, "DynamicSlice", func(in []*graph.Node) *graph.Node {
 		g := in[0].Graph()
 		return weightedSum(graph.DynamicSlice(in[0], []*graph.Node{graph.Const(g, int32(2)), graph.Const(g, int32(1))}, sizes), w)
@@ -362,11 +363,11 @@ func TestDynamicSlice(t *testing.T) {
 
 func TestSliceGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	x := randomArray(rng, 7, 8)
+	x := backendtest.RandomArray(rng, 7, 8)
 	slice := func(x *graph.Node) *graph.Node {
 		return graph.Slice(x, graph.AxisRange(1, 7).Stride(2), graph.AxisRange(0, 8).Stride(3))
 	}
-	w := randomArray(rng, execute(t, slice, x)[0].dims...)
+	w := backendtest.RandomArray(rng, execute(t, slice, x)[0].Dims...)
 	checkGradients(t, "strided Slice", func(in []*graph.Node) *graph.Node { return weightedSum(slice(in[0]), w) }, x)
 }
 
@@ -374,7 +375,7 @@ func TestSliceGradient(t *testing.T) {
 // windows with simplego's ReduceWindow.
 func TestReduceWindowTiled(t *testing.T) {
 	rng := rand.New(rand.NewPCG(27, 28))
-	x := randomArray(rng, 2, 3, 7, 6)
+	x := backendtest.RandomArray(rng, 2, 3, 7, 6)
 	for _, window := range [][]int{{1, 1, 2, 2}, {1, 1, 3, 3}, {2, 1, 7, 1}, {1, 3, 2, 4}} {
 		for _, op := range []backends.ReduceOpType{backends.ReduceOpMax, backends.ReduceOpMin, backends.ReduceOpSum, backends.ReduceOpProduct} {
 			build := func(lowered bool) func(b backends.Builder, in []backends.Op) (backends.Op, error) {
@@ -393,7 +394,7 @@ func TestReduceWindowTiled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertClose(t, fmt.Sprintf("ReduceWindow %s %v", op, window), got, want, 1e-12)
+			backendtest.AssertClose(t, fmt.Sprintf("ReduceWindow %s %v", op, window), got, want, 1e-12)
 		}
 	}
 }

@@ -1,68 +1,26 @@
 package backend
 
-import (
-	"math/rand/v2"
-	"slices"
-)
+import "github.com/neuralart/neuralart/pkg/backend/backendtest"
 
 // Plain-loop references for the lowered ops, on float64 tensors held as
-// (flat data, dimensions) in row-major order.
-
-type array struct {
-	data []float64
-	dims []int
-}
-
-func newArray(dims ...int) array {
-	size := 1
-	for _, d := range dims {
-		size *= d
-	}
-	return array{data: make([]float64, size), dims: slices.Clone(dims)}
-}
-
-func randomArray(rng *rand.Rand, dims ...int) array {
-	a := newArray(dims...)
-	for i := range a.data {
-		a.data[i] = rng.Float64()*2 - 1
-	}
-	return a
-}
-
-func (a array) strides() []int {
-	s := make([]int, len(a.dims))
-	acc := 1
-	for i := len(a.dims) - 1; i >= 0; i-- {
-		s[i] = acc
-		acc *= a.dims[i]
-	}
-	return s
-}
-
-func (a array) offset(idx []int) int {
-	off := 0
-	for i, st := range a.strides() {
-		off += idx[i] * st
-	}
-	return off
-}
-
-func (a array) at(idx ...int) float64 { return a.data[a.offset(idx)] }
+// (flat data, dimensions) in row-major order: array is the reference tensor
+// shared with pkg/nn's tests.
+type array = backendtest.Array
 
 // transposed returns a with output axis j taken from axis perm[j].
-func (a array) transposed(perm []int) array {
+func transposed(a array, perm []int) array {
 	dims := make([]int, len(perm))
 	for j, p := range perm {
-		dims[j] = a.dims[p]
+		dims[j] = a.Dims[p]
 	}
-	out := newArray(dims...)
+	out := backendtest.NewArray(dims...)
 	src := make([]int, len(perm))
 	i := 0
 	for idx := range indicesOf(dims) {
 		for j, p := range perm {
 			src[p] = idx[j]
 		}
-		out.data[i] = a.at(src...)
+		out.Data[i] = a.At(src...)
 		i++
 	}
 	return out
@@ -97,12 +55,12 @@ func referenceConv(c convConfig, x, k array) array {
 	cg, bg := c.groups()
 	outBatch := c.batch / bg
 	kernelIn := c.inChannels / cg
-	out := newArray(append([]int{outBatch, c.outChannels}, c.outputSpatial()...)...)
+	out := backendtest.NewArray(append([]int{outBatch, c.outChannels}, c.outputSpatial()...)...)
 	n := len(c.spatial)
 	xIdx := make([]int, n+2)
 	kIdx := make([]int, n+2)
 	i := 0
-	for oIdx := range indicesOf(out.dims) {
+	for oIdx := range indicesOf(out.Dims) {
 		ob, oc := oIdx[0], oIdx[1]
 		b := (oc/(c.outChannels/bg))*outBatch + ob
 		var sum float64
@@ -120,10 +78,10 @@ func referenceConv(c convConfig, x, k array) array {
 				}
 				xIdx[0], xIdx[1] = b, ch
 				kIdx[0], kIdx[1] = ci, oc
-				sum += x.at(xIdx...) * k.at(kIdx...)
+				sum += x.At(xIdx...) * k.At(kIdx...)
 			}
 		}
-		out.data[i] = sum
+		out.Data[i] = sum
 		i++
 	}
 	return out

@@ -7,19 +7,8 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
-
-func randomTensor32(rng *rand.Rand, dims ...int) *tensors.Tensor {
-	size := 1
-	for _, d := range dims {
-		size *= d
-	}
-	data := make([]float32, size)
-	for i := range data {
-		data[i] = rng.Float32()*2 - 1
-	}
-	return tensors.FromFlatDataAndDimensions(data, dims...)
-}
 
 // benchmarkLayer times layer(x, w) forward, and forward plus the gradients of
 // x and w (a training step's work: three products of the same size), and
@@ -53,7 +42,7 @@ func BenchmarkConvTranspose2D(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	opts := ConvTranspose2DOptions{Stride: 2, Padding: 1}
 	for _, s := range []struct{ in, out, size int }{{512, 256, 4}, {256, 128, 8}, {128, 64, 16}, {64, 3, 32}} {
-		x, w := randomTensor32(rng, 64, s.in, s.size, s.size), randomTensor32(rng, s.in, s.out, 4, 4)
+		x, w := backendtest.RandomTensor32(rng, 64, s.in, s.size, s.size), backendtest.RandomTensor32(rng, s.in, s.out, 4, 4)
 		benchmarkLayer(b, fmt.Sprintf("%dx%d-%dpx", s.in, s.out, s.size),
 			func(x, w *graph.Node) *graph.Node { return ConvTranspose2D(x, w, opts) },
 			2*float64(64*s.in*s.out*16*s.size*s.size), x, w)
@@ -66,7 +55,7 @@ func BenchmarkConv2D(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	opts := Conv2DOptions{Stride: 2, Padding: 1}
 	for _, s := range []struct{ in, out, size int }{{3, 64, 64}, {64, 128, 32}, {128, 256, 16}, {256, 512, 8}} {
-		x, w := randomTensor32(rng, 64, s.in, s.size, s.size), randomTensor32(rng, s.out, s.in, 4, 4)
+		x, w := backendtest.RandomTensor32(rng, 64, s.in, s.size, s.size), backendtest.RandomTensor32(rng, s.out, s.in, 4, 4)
 		benchmarkLayer(b, fmt.Sprintf("%dx%d-%dpx", s.in, s.out, s.size),
 			func(x, w *graph.Node) *graph.Node { return Conv2D(x, w, opts) },
 			2*float64(64*s.in*s.out*16*(s.size/2)*(s.size/2)), x, w)

@@ -1,6 +1,7 @@
 // Package backendtest checks GoMLX graphs in tests, the way httptest helps
 // test HTTP handlers: CheckGradients compares autodiff gradients with central
-// finite differences.
+// finite differences; Array, Execute and AssertClose run graphs on float64
+// (or float32) inputs and compare the results with plain-loop references.
 package backendtest
 
 import (
