@@ -98,6 +98,10 @@ func writeCheckpoint(path string, step int, named map[string]*tensors.Tensor) (e
 			os.Remove(tmp.Name())
 		}
 	}()
+	// CreateTemp makes the file private; a checkpoint is an ordinary file.
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
+	}
 	var size [8]byte
 	binary.LittleEndian.PutUint64(size[:], uint64(len(headerJSON)))
 	for _, chunk := range [][]byte{size[:], headerJSON, data} {
