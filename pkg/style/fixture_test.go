@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,9 +13,9 @@ import (
 
 	"github.com/neuralart/neuralart/pkg/backend"
 	"github.com/neuralart/neuralart/pkg/internal/fixtures"
+	"github.com/neuralart/neuralart/pkg/internal/fixtures/vggref"
 	"github.com/neuralart/neuralart/pkg/style"
 	"github.com/neuralart/neuralart/pkg/vgg"
-	"github.com/neuralart/neuralart/pkg/weights"
 )
 
 // The optimisers must land within this factor of PyTorch's final loss.
@@ -39,9 +38,9 @@ type gatysFixture struct {
 	backend        backends.Backend
 	net            *vgg.Model
 	content, style *tensors.Tensor
-	image          *tensors.Tensor // the point the reference loss and gradient were taken at
-	ref            *weights.File
-	opts           style.Options // α, β and layers of the reference loss
+	image          *tensors.Tensor   // the point the reference loss and gradient were taken at
+	ref            *vggref.Reference // the tiny VGG's reference tensors and loss definition
+	opts           style.Options     // α, β and layers of the reference loss
 	results        map[string]map[string]json.RawMessage
 }
 
@@ -55,27 +54,11 @@ func loadGatysFixture(t *testing.T) *gatysFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := weights.Open(fixtures.Path("vgg19_tiny_reference.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ref.Close() })
+	ref := vggref.Open(t)
 	f := &gatysFixture{backend: b, net: net, ref: ref, opts: style.DefaultOptions()}
-	f.content, f.style, f.image = f.tensor(t, "content_image"), f.tensor(t, "style_image"), f.tensor(t, "image")
-
-	var meta struct {
-		ContentLayer string   `json:"content_layer"`
-		StyleLayers  []string `json:"style_layers"`
-		TotalLoss    string   `json:"total_loss"` // "alpha*content + beta*style, alpha=1.0, beta=1000.0"
-	}
-	if err := json.Unmarshal([]byte(ref.Metadata()["meta"]), &meta); err != nil {
-		t.Fatalf("%s: metadata \"meta\": %v", ref.Name(), err)
-	}
-	_, weightsText, _ := strings.Cut(meta.TotalLoss, ", ")
-	if _, err := fmt.Sscanf(weightsText, "alpha=%g, beta=%g", &f.opts.ContentWeight, &f.opts.StyleWeight); err != nil {
-		t.Fatalf("%s: cannot read α and β from %q: %v", ref.Name(), meta.TotalLoss, err)
-	}
-	f.opts.ContentLayers, f.opts.StyleLayers = []string{meta.ContentLayer}, meta.StyleLayers
+	f.content, f.style, f.image = ref.Tensor(t, "content_image"), ref.Tensor(t, "style_image"), ref.Tensor(t, "image")
+	f.opts.ContentWeight, f.opts.StyleWeight = ref.Alpha, ref.Beta
+	f.opts.ContentLayers, f.opts.StyleLayers = []string{ref.ContentLayer}, ref.StyleLayers
 	f.opts.Size = 0 // the fixture's own size
 	f.opts.Init = style.InitContent
 
@@ -96,15 +79,6 @@ func loadGatysFixture(t *testing.T) *gatysFixture {
 		f.results[pooling.String()] = byKey
 	}
 	return f
-}
-
-func (f *gatysFixture) tensor(t *testing.T, name string) *tensors.Tensor {
-	t.Helper()
-	x, err := f.ref.Tensor(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tensors.FromFlatDataAndDimensions(x.Data, x.Shape...)
 }
 
 // result reads one of PyTorch's results for a pooling into v.
@@ -180,7 +154,7 @@ func TestFixtureLossAndGradient(t *testing.T) {
 				t.Fatal(err)
 			}
 			scalar := func(name string) float64 {
-				return float64(tensors.MustCopyFlatData[float32](f.tensor(t, pooling.String()+"/"+name))[0])
+				return float64(tensors.MustCopyFlatData[float32](f.ref.Tensor(t, pooling.String()+"/"+name))[0])
 			}
 			for _, c := range []struct {
 				name      string
@@ -194,7 +168,7 @@ func TestFixtureLossAndGradient(t *testing.T) {
 					t.Errorf("%s = %.8g, PyTorch %.8g", c.name, c.got, c.want)
 				}
 			}
-			want := tensors.MustCopyFlatData[float32](f.tensor(t, pooling.String()+"/grad_image"))
+			want := tensors.MustCopyFlatData[float32](f.ref.Tensor(t, pooling.String()+"/grad_image"))
 			var diff, norm float64
 			for i := range want {
 				d := float64(grad[i]) - float64(want[i])

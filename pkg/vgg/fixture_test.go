@@ -1,7 +1,6 @@
 package vgg_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -14,9 +13,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/neuralart/neuralart/pkg/backend"
 	"github.com/neuralart/neuralart/pkg/internal/fixtures"
+	"github.com/neuralart/neuralart/pkg/internal/fixtures/vggref"
 	"github.com/neuralart/neuralart/pkg/style"
 	"github.com/neuralart/neuralart/pkg/vgg"
-	"github.com/neuralart/neuralart/pkg/weights"
 )
 
 // Tolerances of the reference fixtures (README): features and losses to
@@ -26,53 +25,10 @@ const (
 	gradientTolerance = 1e-4
 )
 
-// reference is vgg19_tiny_reference.safetensors with the loss definition
-// its metadata gives.
-type reference struct {
-	file         *weights.File
-	contentLayer string
-	styleLayers  []string
-	alpha, beta  float64
-}
-
-func openReference(t *testing.T) *reference {
-	t.Helper()
-	f, err := weights.Open(fixtures.Path("vgg19_tiny_reference.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	var meta struct {
-		ContentLayer string   `json:"content_layer"`
-		StyleLayers  []string `json:"style_layers"`
-		TotalLoss    string   `json:"total_loss"`
-	}
-	if err := json.Unmarshal([]byte(f.Metadata()["meta"]), &meta); err != nil {
-		t.Fatalf("%s: metadata \"meta\": %v", f.Name(), err)
-	}
-	r := &reference{file: f, contentLayer: meta.ContentLayer, styleLayers: meta.StyleLayers}
-	// "alpha*content + beta*style, alpha=1.0, beta=1000.0"
-	_, params, _ := strings.Cut(meta.TotalLoss, ", ")
-	if _, err := fmt.Sscanf(params, "alpha=%g, beta=%g", &r.alpha, &r.beta); err != nil || r.contentLayer == "" || len(r.styleLayers) == 0 {
-		t.Fatalf("%s: cannot read the loss definition from %+v: %v", f.Name(), meta, err)
-	}
-	return r
-}
-
-// tensor reads a reference tensor as a GoMLX tensor.
-func (r *reference) tensor(t *testing.T, name string) *tensors.Tensor {
-	t.Helper()
-	x, err := r.file.Tensor(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tensors.FromFlatDataAndDimensions(x.Data, x.Shape...)
-}
-
 // layersUnder returns the layer names of the reference keys "<prefix><layer>".
-func (r *reference) layersUnder(prefix string) []string {
+func layersUnder(r *vggref.Reference, prefix string) []string {
 	var names []string
-	for _, k := range r.file.Keys() {
+	for _, k := range r.File.Keys() {
 		if name, ok := strings.CutPrefix(k, prefix); ok {
 			names = append(names, name)
 		}
@@ -104,12 +60,12 @@ func relativeError(t *testing.T, what string, got, want *tensors.Tensor) float64
 // Gatys losses and the loss gradient with PyTorch's, for both weight files
 // and both poolings. Layers, sizes and widths all come from the fixtures.
 func TestFixtureTorchvisionParity(t *testing.T) {
-	ref := openReference(t)
+	ref := vggref.Open(t)
 	b, err := backend.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	image, content, styleImage := ref.tensor(t, "image"), ref.tensor(t, "content_image"), ref.tensor(t, "style_image")
+	image, content, styleImage := ref.Tensor(t, "image"), ref.Tensor(t, "content_image"), ref.Tensor(t, "style_image")
 	for _, file := range []string{"vgg19_tiny.safetensors", "vgg19_tiny_torchvision.pth"} {
 		for _, pooling := range []vgg.Pooling{vgg.MaxPooling, vgg.AvgPooling} {
 			t.Run(fmt.Sprintf("%s/%s", file, pooling), func(t *testing.T) {
@@ -119,14 +75,14 @@ func TestFixtureTorchvisionParity(t *testing.T) {
 				}
 				model.Pooling = pooling
 				prefix := pooling.String() + "/"
-				featureLayers := ref.layersUnder(prefix + "features/")
-				gramLayers := ref.layersUnder(prefix + "gram/")
+				featureLayers := layersUnder(ref, prefix+"features/")
+				gramLayers := layersUnder(ref, prefix+"gram/")
 				if len(featureLayers) == 0 || len(gramLayers) == 0 {
-					t.Fatalf("no %sfeatures/ or %sgram/ tensors in %s", prefix, prefix, ref.file.Name())
+					t.Fatalf("no %sfeatures/ or %sgram/ tensors in %s", prefix, prefix, ref.File.Name())
 				}
 				outputs := parityOutputs(t, b, model, ref, featureLayers, gramLayers, image, content, styleImage)
 				check := func(name string, got *tensors.Tensor, tolerance float64) {
-					e := relativeError(t, name, got, ref.tensor(t, prefix+name))
+					e := relativeError(t, name, got, ref.Tensor(t, prefix+name))
 					t.Logf("%-16s relative error %.2g", name, e)
 					if e > tolerance {
 						t.Errorf("%s: relative error %.3g exceeds %g", name, e, tolerance)
@@ -152,14 +108,14 @@ func TestFixtureTorchvisionParity(t *testing.T) {
 // parityOutputs runs one graph computing, for image: the features at
 // featureLayers, the Gram matrices at gramLayers, and the content, style and
 // total losses (reshaped to [1] like the reference's) and ∂total/∂image.
-func parityOutputs(t *testing.T, b backends.Backend, model *vgg.Model, ref *reference, featureLayers, gramLayers []string,
+func parityOutputs(t *testing.T, b backends.Backend, model *vgg.Model, ref *vggref.Reference, featureLayers, gramLayers []string,
 	image, content, styleImage *tensors.Tensor) []*tensors.Tensor {
 	t.Helper()
-	all := slices.Concat(featureLayers, gramLayers, []string{ref.contentLayer}, ref.styleLayers)
+	all := slices.Concat(featureLayers, gramLayers, []string{ref.ContentLayer}, ref.StyleLayers)
 	exec, err := NewExec(b, func(image, content, styleImage *Node) []*Node {
 		x := model.Features(image, all)
-		c := model.Features(content, []string{ref.contentLayer})
-		s := model.Features(styleImage, ref.styleLayers)
+		c := model.Features(content, []string{ref.ContentLayer})
+		s := model.Features(styleImage, ref.StyleLayers)
 		var out []*Node
 		for _, name := range featureLayers {
 			out = append(out, x[name])
@@ -167,12 +123,12 @@ func parityOutputs(t *testing.T, b backends.Backend, model *vgg.Model, ref *refe
 		for _, name := range gramLayers {
 			out = append(out, style.Gram(x[name]))
 		}
-		contentLoss := style.ContentLoss(x[ref.contentLayer], c[ref.contentLayer])
+		contentLoss := style.ContentLoss(x[ref.ContentLayer], c[ref.ContentLayer])
 		styleLoss := ScalarZero(image.Graph(), image.DType())
-		for _, name := range ref.styleLayers {
+		for _, name := range ref.StyleLayers {
 			styleLoss = Add(styleLoss, style.StyleLayerLoss(x[name], style.Gram(s[name])))
 		}
-		total := Add(MulScalar(contentLoss, ref.alpha), MulScalar(styleLoss, ref.beta))
+		total := Add(MulScalar(contentLoss, ref.Alpha), MulScalar(styleLoss, ref.Beta))
 		grad := Gradient(total, image)[0]
 		return append(out, Reshape(contentLoss, 1), Reshape(styleLoss, 1), Reshape(total, 1), grad)
 	})
