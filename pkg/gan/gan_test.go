@@ -45,6 +45,21 @@ func randomImages(g Generator, n int, seed uint64) *tensors.Tensor {
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 7)) }
 
+// randomTensor returns a tensor of standard normal float32s, reproducible
+// from seed.
+func randomTensor(seed uint64, dims ...int) *tensors.Tensor {
+	rng := newRand(seed)
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	data := make([]float32, size)
+	for i := range data {
+		data[i] = float32(rng.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(data, dims...)
+}
+
 // randomData serves a different deterministic batch for every step.
 func randomData(g Generator, n int) Data {
 	return DataFunc(func(step int) (*tensors.Tensor, error) { return randomImages(g, n, uint64(step)), nil })

@@ -228,6 +228,14 @@ func (t *Trainer) optimizer(scope string) adam {
 	return adam{scope: scope, lr: t.opts.LearningRate, beta1: t.opts.Beta1, beta2: t.opts.Beta2, epsilon: torchAdamEpsilon}
 }
 
+// missingSecondDerivative tells whether err is GoMLX v0.26 failing to
+// differentiate a gradient: an op with no gradient (Reverse, Pad) or a
+// strided convolution's input gradient (a convolution with input dilation).
+func missingSecondDerivative(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "no gradient is defined") || strings.Contains(msg, "gradient of Convolve with input dilation not defined")
+}
+
 // TrainStep does one training step and returns its losses; Report.Samples
 // and StepTime are left empty.
 func (t *Trainer) TrainStep() (Report, error) {
@@ -240,10 +248,10 @@ func (t *Trainer) TrainStep() (Report, error) {
 	}
 	outputs, err := t.stepExec.Exec(real)
 	if err != nil {
-		if t.opts.Loss == WassersteinGP && strings.Contains(err.Error(), "no gradient is defined") {
+		if t.opts.Loss == WassersteinGP && missingSecondDerivative(err) {
 			return Report{}, fmt.Errorf("gan: step %d: WGAN-GP's penalty needs the second derivative of the "+
 				"discriminator, which GoMLX v0.26 cannot build for it (the gradients of convolutions and slices "+
-				"use Reverse and Pad, which have no gradient): %w", t.step+1, err)
+				"use Reverse, Pad and input-dilated convolutions, which have no gradient): %w", t.step+1, err)
 		}
 		return Report{}, fmt.Errorf("gan: step %d: %w", t.step+1, err)
 	}

@@ -36,17 +36,12 @@ func Conv2D(x, kernel *graph.Node, opts Conv2DOptions) *graph.Node {
 			paddings[i][1] += dilation
 		}
 	}
-	axes := backends.ConvolveAxesConfig{
-		InputBatch: 0, InputChannels: 1, InputSpatial: []int{2, 3},
-		KernelOutputChannels: 0, KernelInputChannels: 1, KernelSpatial: []int{2, 3},
-		OutputBatch: 0, OutputChannels: 1, OutputSpatial: []int{2, 3},
-	}
 	if stride > 1 && dilation > 1 {
 		// GoMLX cannot differentiate a convolution with both: subsample a stride-1 one.
-		y := graph.ConvGeneral(x, kernel, axes, nil, paddings, nil, []int{dilation, dilation}, 1, 1)
+		y := graph.ConvGeneral(x, kernel, nchwAxes, nil, paddings, nil, []int{dilation, dilation}, 1, 1)
 		return graph.Slice(y, graph.AxisRange(), graph.AxisRange(), graph.AxisRange().Stride(stride), graph.AxisRange().Stride(stride))
 	}
-	return graph.ConvGeneral(x, kernel, axes, []int{stride, stride}, paddings, nil, []int{dilation, dilation}, 1, 1)
+	return graph.ConvGeneral(x, kernel, nchwAxes, []int{stride, stride}, paddings, nil, []int{dilation, dilation}, 1, 1)
 }
 
 // ConvTranspose2DOptions are ConvTranspose2D's knobs, named as in

@@ -9,6 +9,9 @@
 //     computed as one matrix product and a sub-pixel interleave (Shi et al.
 //     2016, https://arxiv.org/abs/1609.05158), with no multiplications by
 //     inserted zeros.
+//   - MatMulTransposed: a·bᵀ (nn.Linear's product, a Gram matrix) whose
+//     gradients are products of the forward one's size: GoMLX v0.26's
+//     DotGeneral gradient materialises the [M, N, K] broadcast product.
 //   - Upsample2xNearest, Upsample2xBilinear: torch.nn.Upsample(scale_factor=2),
 //     bilinear with align_corners=False.
 //   - ReflectionPad2D: torch.nn.ReflectionPad2d, used by feed-forward style
@@ -17,7 +20,7 @@
 //     https://arxiv.org/abs/1607.08022).
 //
 // Every function is differentiable with GoMLX's autodiff on any backend: they
-// are built from Slice, Concatenate, Reshape, DotGeneral and arithmetic only
+// are built from Slice, Concatenate, Reshape, convolutions and arithmetic only
 // (GoMLX v0.26 has no gradient for Pad or Reverse).
 //
 // Shape errors panic with a message, as GoMLX graph functions do; graph.Exec

@@ -154,6 +154,23 @@ func TestConv2D(t *testing.T) {
 	}
 }
 
+func TestMatMulTransposed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m, k, n := 2+rng.IntN(5), 1+rng.IntN(7), 2+rng.IntN(5)
+	a, b := backendtest.RandomArray(rng, m, k), backendtest.RandomArray(rng, n, k)
+	want := backendtest.NewArray(m, n)
+	for i := range m {
+		for j := range n {
+			for l := range k {
+				want.Data[i*n+j] += a.Data[i*k+l] * b.Data[j*k+l]
+			}
+		}
+	}
+	got := run(t, func(a, b *graph.Node) *graph.Node { return MatMulTransposed(a, b) }, a, b)
+	backendtest.AssertClose(t, fmt.Sprintf("MatMulTransposed %v·%vᵀ", a.Dims, b.Dims), got, want, 1e-12)
+	checkGradients(t, rng, "MatMulTransposed", func(in []*graph.Node) *graph.Node { return MatMulTransposed(in[0], in[1]) }, a, b)
+}
+
 // referenceBilinear samples torch's align_corners=False source positions.
 func referenceBilinear(x array) array {
 	n, c, h, w := x.Dims[0], x.Dims[1], x.Dims[2], x.Dims[3]
