@@ -38,14 +38,18 @@ ensure_setup() {
 
 # execute_notebook NOTEBOOK OUTDIR [nbcheck flags...]: runs the notebook headless with the
 # project's kernel into OUTDIR/NAME.ipynb, then prints its report line (time, cells, images)
-# and fails naming the cell of the first error.
+# and fails naming the cell of the first error. Each run gets an empty TMPDIR, so nothing a
+# notebook left in its temporary directory (checkpoints it would resume from, say) carries
+# over from an earlier run.
 execute_notebook() {
 	local notebook=$1 outdir=$2
 	shift 2
-	local start=$SECONDS log
+	local start=$SECONDS log scratch
 	log="$outdir/$(basename "$notebook" .ipynb).log"
-	mkdir -p "$outdir"
-	if ! jupyter nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.kernel_name=neuralart \
+	scratch="$outdir/tmp/$(basename "$notebook" .ipynb)"
+	rm -rf "$scratch"
+	mkdir -p "$outdir" "$scratch"
+	if ! TMPDIR="$scratch" jupyter nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.kernel_name=neuralart \
 		--ExecutePreprocessor.timeout=3600 --output-dir "$outdir" "$notebook" >"$log" 2>&1; then
 		echo "FAIL: $notebook: jupyter nbconvert failed; its log, $log, ends with:" >&2
 		tail -n 20 "$log" >&2
