@@ -46,14 +46,16 @@ execute_notebook() {
 	shift 2
 	local start=$SECONDS log scratch
 	log="$outdir/$(basename "$notebook" .ipynb).log"
-	scratch="$outdir/tmp/$(basename "$notebook" .ipynb)"
-	rm -rf "$scratch"
-	mkdir -p "$outdir" "$scratch"
+	mkdir -p "$outdir"
+	# Outside the repository: GoNB makes its own go.work in TMPDIR.
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/neuralart-$(basename "$notebook" .ipynb).XXXXXX")
 	if ! TMPDIR="$scratch" jupyter nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.kernel_name=neuralart \
 		--ExecutePreprocessor.timeout=3600 --output-dir "$outdir" "$notebook" >"$log" 2>&1; then
 		echo "FAIL: $notebook: jupyter nbconvert failed; its log, $log, ends with:" >&2
 		tail -n 20 "$log" >&2
+		rm -rf "$scratch"
 		return 1
 	fi
+	rm -rf "$scratch"
 	nbcheck -took "$((SECONDS - start))s" "$@" "$outdir/$(basename "$notebook")"
 }
