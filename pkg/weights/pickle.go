@@ -191,6 +191,19 @@ func (u *unpickler) top() (any, error) {
 	return u.stack[len(u.stack)-1], nil
 }
 
+// topDict returns the dict on top of the stack, which op adds items to.
+func (u *unpickler) topDict(op string) (*pyDict, error) {
+	top, err := u.top()
+	if err != nil {
+		return nil, err
+	}
+	d, ok := top.(*pyDict)
+	if !ok {
+		return nil, u.errorf("%s on a %T, not a dict", op, top)
+	}
+	return d, nil
+}
+
 // popMark pops the items pushed since the last MARK.
 func (u *unpickler) popMark() ([]any, error) {
 	if len(u.marks) == 0 {
@@ -399,13 +412,9 @@ func (u *unpickler) step(op byte) error {
 			d = newDict()
 			u.push(d)
 		} else {
-			top, err := u.top()
-			if err != nil {
+			var err error
+			if d, err = u.topDict("SETITEMS"); err != nil {
 				return err
-			}
-			var ok bool
-			if d, ok = top.(*pyDict); !ok {
-				return u.errorf("SETITEMS on a %T, not a dict", top)
 			}
 		}
 		for i := 0; i < len(items); i += 2 {
@@ -418,13 +427,9 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		top, err := u.top()
+		d, err := u.topDict("SETITEM")
 		if err != nil {
 			return err
-		}
-		d, ok := top.(*pyDict)
-		if !ok {
-			return u.errorf("SETITEM on a %T, not a dict", top)
 		}
 		if err := d.set(k, v); err != nil {
 			return u.errorf("%v", err)
