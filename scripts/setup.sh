@@ -12,11 +12,6 @@ command -v go >/dev/null || {
 	exit 1
 }
 
-jupyter_present() {
-	command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 &&
-		jupyter kernelspec --version >/dev/null 2>&1
-}
-
 install_jupyter() {
 	local packages=(jupyter-nbconvert python3-nbclient jupyter-core jupyter-client jupyter-notebook)
 	if ! command -v apt-get >/dev/null 2>&1; then

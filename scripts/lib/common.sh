@@ -29,7 +29,13 @@ step() {
 setup_done() {
 	[ -x "$REPO/bin/gonb" ] && [ -x "$REPO/bin/goimports" ] && [ -x "$REPO/bin/gopls" ] && [ -x "$REPO/bin/nbcheck" ] &&
 		[ -f "$REPO/.jupyter/kernels/neuralart/kernel.json" ] && [ -f "$REPO/go.work" ] &&
-		jupyter nbconvert --version >/dev/null 2>&1
+		jupyter_present
+}
+
+# jupyter_present reports whether Jupyter, with nbconvert and kernelspec, is installed.
+jupyter_present() {
+	command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 &&
+		jupyter kernelspec --version >/dev/null 2>&1
 }
 
 ensure_setup() {
