@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	// The blank import keeps the module that carries the MNIST files in every
 	// build list that includes this package (and in go.mod after go mod
@@ -111,21 +113,20 @@ func readMNISTFile(dir, base string) (*IDX, error) {
 }
 
 // MNISTDir returns the directory of the MNIST files: $NEURALART_MNIST when
-// set, else the data/ directory of the GoMNIST module, found by asking the go
-// command about this package's module (works in tests, in programs built from
-// a checkout and in GoNB, whose go.work includes the project) and failing
-// that in the module cache at the version this binary was built with.
+// set, else the data/ directory of the GoMNIST module: in the module cache at
+// the version this binary was built with, or failing that where the go
+// command says the module is (for a module cache configured with go env -w).
 func MNISTDir() (string, error) {
 	if dir := os.Getenv(MNISTDirEnvVar); dir != "" {
 		return dir, nil
 	}
 	var tried []string
-	if dir, err := goListModuleDir(MNISTModule); err == nil {
+	if dir, err := moduleCacheDir(MNISTModule); err == nil {
 		return filepath.Join(dir, "data"), nil
 	} else {
 		tried = append(tried, err.Error())
 	}
-	if dir, err := moduleCacheDir(MNISTModule); err == nil {
+	if dir, err := goListModuleDir(MNISTModule); err == nil {
 		return filepath.Join(dir, "data"), nil
 	} else {
 		tried = append(tried, err.Error())
@@ -134,11 +135,17 @@ func MNISTDir() (string, error) {
 		MNISTModule, strings.Join(tried, "; "), MNISTDirEnvVar)
 }
 
+// goListTimeout bounds the go command's answer, so that a go command stuck on
+// a lock or the network cannot hang the caller.
+const goListTimeout = time.Minute
+
 // goListModuleDir runs `go list -m -f {{.Dir}} path` from this source file's
 // directory when it exists (a checkout, a test, GoNB), else from the current
 // directory.
 func goListModuleDir(path string) (string, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", path)
+	ctx, cancel := context.WithTimeout(context.Background(), goListTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", path)
 	if _, file, _, ok := runtime.Caller(0); ok {
 		if st, err := os.Stat(filepath.Dir(file)); err == nil && st.IsDir() {
 			cmd.Dir = filepath.Dir(file)
