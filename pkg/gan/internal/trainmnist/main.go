@@ -23,78 +23,99 @@ import (
 	"github.com/neuralart/neuralart/pkg/metrics"
 )
 
-func main() {
-	steps := flag.Int("steps", 3000, "training steps (one D and one G update each)")
-	batch := flag.Int("batch", 64, "images per batch")
-	featureMaps := flag.Int("feature-maps", gan.MNISTGenerator().FeatureMaps, "generator width")
-	seed := flag.Int64("seed", 1, "seed of the weights, latent codes and batch order")
-	fidEvery := flag.Int("fid-every", 500, "steps between FID measurements (and checkpoints)")
-	fidSamples := flag.Int("fid-samples", 5000, "generated images per FID measurement")
-	checkpoints := flag.String("checkpoints", filepath.Join(os.TempDir(), "neuralart-trainmnist"), "checkpoint directory")
-	out := flag.String("out", "", "safetensors file for the trained generator (none when empty)")
-	flag.Parse()
+// config is the command line.
+type config struct {
+	steps, batch, featureMaps, fidEvery, fidSamples int
+	seed                                            int64
+	checkpoints, out                                string
+}
 
+func main() {
+	var c config
+	flag.IntVar(&c.steps, "steps", 3000, "training steps (one D and one G update each)")
+	flag.IntVar(&c.batch, "batch", 64, "images per batch")
+	flag.IntVar(&c.featureMaps, "feature-maps", gan.MNISTGenerator().FeatureMaps, "generator width")
+	flag.Int64Var(&c.seed, "seed", 1, "seed of the weights, latent codes and batch order")
+	flag.IntVar(&c.fidEvery, "fid-every", 500, "steps between FID measurements (and checkpoints)")
+	flag.IntVar(&c.fidSamples, "fid-samples", 5000, "generated images per FID measurement")
+	flag.StringVar(&c.checkpoints, "checkpoints", filepath.Join(os.TempDir(), "neuralart-trainmnist"), "checkpoint directory")
+	flag.StringVar(&c.out, "out", "", "safetensors file for the trained generator (none when empty)")
+	flag.Parse()
+	if err := run(c); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// featureBatch is how many images go through LeNet at once.
+const featureBatch = 500
+
+func run(c config) error {
 	b, err := backend.New()
 	if err != nil {
-		log.Fatal(err)
-	}
-	trainSet, err := datasets.LoadMNIST(datasets.Train, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	testSet, err := datasets.LoadMNIST(datasets.Test, nil)
-	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	lenet, err := metrics.PretrainedLeNet(b)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	const featureBatch = 500
-	testStats, err := metrics.StatsOf(lenet, metrics.DatasetImages(testSet, featureBatch))
+	testStats, err := mnistStats(lenet, datasets.Test)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-
-	batches, err := trainSet.Batches(datasets.BatchOptions{BatchSize: *batch, Seed: uint64(*seed), DropLast: true, Scale: datasets.MinusOneToOne})
+	trainSet, err := datasets.LoadMNIST(datasets.Train, nil)
 	if err != nil {
-		log.Fatal(err)
+		return err
+	}
+	batches, err := trainSet.Batches(datasets.BatchOptions{BatchSize: c.batch, Seed: uint64(c.seed), DropLast: true, Scale: datasets.MinusOneToOne})
+	if err != nil {
+		return err
 	}
 	g := gan.MNISTGenerator()
-	g.FeatureMaps = *featureMaps
+	g.FeatureMaps = c.featureMaps
 	trainer, err := gan.NewTrainer(b, g, gan.MNISTDiscriminator(), gan.Batches(batches), gan.Options{
-		Seed: *seed, CheckpointDir: *checkpoints, CheckpointEvery: *fidEvery, KeepCheckpoints: 2,
+		Seed: c.seed, CheckpointDir: c.checkpoints, CheckpointEvery: c.fidEvery, KeepCheckpoints: 2,
 		ReportEvery: 50, Log: os.Stderr,
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if resumed, err := trainer.Resume(); err != nil {
-		log.Fatal(err)
+		return err
 	} else if resumed {
-		log.Printf("resumed from step %d in %s", trainer.Steps(), *checkpoints)
+		log.Printf("resumed from step %d in %s", trainer.Steps(), c.checkpoints)
 	}
 	fmt.Printf("%d steps of batch %d, generator width %d, %s backend; FID of %d samples vs MNIST test\n",
-		*steps, *batch, *featureMaps, b.Name(), *fidSamples)
+		c.steps, c.batch, c.featureMaps, b.Name(), c.fidSamples)
 	start := time.Now()
-	for next := (trainer.Steps() / *fidEvery + 1) * *fidEvery; trainer.Steps() < *steps; next += *fidEvery {
-		if err := trainer.Train(min(next, *steps)); err != nil {
-			log.Fatal(err)
+	for next := (trainer.Steps()/c.fidEvery + 1) * c.fidEvery; trainer.Steps() < c.steps; next += c.fidEvery {
+		if err := trainer.Train(min(next, c.steps)); err != nil {
+			return err
 		}
-		generated, err := metrics.StatsOf(lenet, trainer.Sampler().Images(*fidSamples, featureBatch, 7))
+		generated, err := metrics.StatsOf(lenet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		fid, err := metrics.FrechetDistance(generated, testStats)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		fmt.Printf("step %5d  FID %7.2f  (%s)\n", trainer.Steps(), fid, time.Since(start).Round(time.Second))
 	}
-	if *out != "" {
-		if err := trainer.SaveTo(*out, gan.GeneratorScope); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("generator written to %s\n", *out)
+	if c.out == "" {
+		return nil
 	}
+	if err := trainer.SaveTo(c.out, gan.GeneratorScope); err != nil {
+		return err
+	}
+	fmt.Printf("generator written to %s\n", c.out)
+	return nil
+}
+
+// mnistStats returns the LeNet feature statistics of an MNIST split.
+func mnistStats(lenet *metrics.LeNet, split datasets.Split) (*metrics.Stats, error) {
+	d, err := datasets.LoadMNIST(split, nil)
+	if err != nil {
+		return nil, err
+	}
+	return metrics.StatsOf(lenet, metrics.DatasetImages(d, featureBatch))
 }
