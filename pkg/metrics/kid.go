@@ -90,10 +90,9 @@ func subset(x mat.Matrix, size int, rng *rand.Rand) mat.Matrix {
 		return x
 	}
 	out := mat.NewDense(size, cols, nil)
+	row := make([]float64, cols)
 	for i, r := range rng.Perm(rows)[:size] {
-		for j := range cols {
-			out.Set(i, j, x.At(r, j))
-		}
+		out.SetRow(i, mat.Row(row, r, x))
 	}
 	return out
 }
@@ -102,22 +101,33 @@ func subset(x mat.Matrix, size int, rng *rand.Rand) mat.Matrix {
 func polyMMD(x, y mat.Matrix) float64 {
 	m, d := x.Dims()
 	n, _ := y.Dims()
-	kernelSum := func(p, q mat.Matrix, skipDiagonal bool) float64 {
-		var g mat.Dense
-		g.Mul(p, q.T())
-		rows, cols := g.Dims()
-		var s float64
-		for i := range rows {
-			for j, v := range g.RawRowView(i)[:cols] {
-				if skipDiagonal && i == j {
-					continue
-				}
-				k := v/float64(d) + 1
-				s += k * k * k
-			}
-		}
-		return s
-	}
 	fm, fn := float64(m), float64(n)
-	return kernelSum(x, x, true)/(fm*(fm-1)) + kernelSum(y, y, true)/(fn*(fn-1)) - 2*kernelSum(x, y, false)/(fm*fn)
+	var xy mat.Dense
+	xy.Mul(x, y.T())
+	return selfKernelSum(x, d)/(fm*(fm-1)) + selfKernelSum(y, d)/(fn*(fn-1)) - 2*kernelSum(xy.RawMatrix().Data, d)/(fm*fn)
+}
+
+// selfKernelSum is Σ_{i≠j} k(x_i, x_j). The products come from a symmetric
+// rank-k update (half the multiplications of x·xᵀ); the upper triangle,
+// diagonal excluded, counts twice.
+func selfKernelSum(x mat.Matrix, d int) float64 {
+	n, _ := x.Dims()
+	var g mat.SymDense
+	g.SymOuterK(1, x)
+	raw := g.RawSymmetric()
+	var s float64
+	for i := range n {
+		s += kernelSum(raw.Data[i*raw.Stride+i+1:i*raw.Stride+n], d)
+	}
+	return 2 * s
+}
+
+// kernelSum is Σ k over the products x·y in dots: (x·y/d + 1)³.
+func kernelSum(dots []float64, d int) float64 {
+	var s float64
+	for _, v := range dots {
+		k := v/float64(d) + 1
+		s += k * k * k
+	}
+	return s
 }
