@@ -1,6 +1,9 @@
 package backend
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
 )
@@ -27,7 +30,15 @@ type Backend struct {
 func NewPureGo() (backends.Backend, error) { return newPureGo("") }
 
 // newPureGo accepts simplego's configuration string (e.g. "parallelism=2").
+// Ops run one after another ("ops_sequential") unless config says
+// "ops_parallel": in GoMLX v0.26, simplego's parallel op scheduler can
+// deadlock, every pool worker running an op that waits for a free worker to
+// split its own work (seen with one CPU, and possible with more). Each big op
+// still uses all cores.
 func newPureGo(config string) (*Backend, error) {
+	if !slices.ContainsFunc(strings.Split(config, ","), func(option string) bool { return strings.HasPrefix(option, "ops_") }) {
+		config = strings.TrimPrefix(config+",ops_sequential", ",")
+	}
 	b, err := simplego.New(config)
 	if err != nil {
 		return nil, err
