@@ -43,11 +43,14 @@ type frontend interface {
 	DisplayPNG(png []byte)
 }
 
+// gonbFrontend waits after each output until GoNB has it (gonbui.Sync): a
+// cell's program often ends right after its last output, and GoNB drops what
+// it had not read from its pipe when the program exits (seen on one CPU).
 type gonbFrontend struct{}
 
-func (gonbFrontend) DisplayHTML(html string)    { gonbui.DisplayHTML(html) }
-func (gonbFrontend) UpdateHTML(id, html string) { gonbui.UpdateHTML(id, html) }
-func (gonbFrontend) DisplayPNG(png []byte)      { gonbui.DisplayPng(png) }
+func (gonbFrontend) DisplayHTML(html string)    { gonbui.DisplayHTML(html); gonbui.Sync() }
+func (gonbFrontend) UpdateHTML(id, html string) { gonbui.UpdateHTML(id, html); gonbui.Sync() }
+func (gonbFrontend) DisplayPNG(png []byte)      { gonbui.DisplayPng(png); gonbui.Sync() }
 
 func (s *Screen) front() frontend {
 	if s.frontend == nil {
