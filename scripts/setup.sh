@@ -51,7 +51,10 @@ install_kernel() {
 	sed -e "s|@REPO@|$REPO|g" -e "s|@PATH@|$REPO/bin:$go_dir:$(go env GOPATH)/bin:/usr/local/bin:/usr/bin:/bin|g" \
 		kernels/neuralart/kernel.json.in >"$dir/kernel.json.tmp"
 	mv "$dir/kernel.json.tmp" "$dir/kernel.json"
-	jupyter kernelspec list | grep -q '^ *neuralart ' || {
+	# The whole list first: grep -q stops reading at its match, and jupyter then
+	# dies of a broken pipe, which pipefail would report as a missing kernel.
+	local kernels
+	kernels=$(jupyter kernelspec list) && grep -q '^ *neuralart ' <<<"$kernels" || {
 		echo "Jupyter does not see the neuralart kernel in $REPO/.jupyter" >&2
 		return 1
 	}
