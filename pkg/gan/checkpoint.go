@@ -16,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
 
 // A checkpoint is a safetensors file (https://github.com/huggingface/safetensors):
@@ -51,10 +52,10 @@ func checkpointName(step int) string {
 	return fmt.Sprintf("%s%09d%s", checkpointPrefix, step, checkpointExt)
 }
 
-// writeCheckpoint writes the named tensors and the step to path atomically:
-// into a temporary file in the same directory, synced, then renamed over
-// path, so a crash leaves either the old file or the new one, never half.
-func writeCheckpoint(path string, step int, named map[string]*tensors.Tensor) (err error) {
+// writeCheckpoint writes the named tensors and the step to path atomically
+// (see atomicfile): a crash leaves either the old file or the new one, never
+// half.
+func writeCheckpoint(path string, step int, named map[string]*tensors.Tensor) error {
 	names := slices.Sorted(maps.Keys(named))
 	header := map[string]any{}
 	var data []byte
@@ -84,38 +85,19 @@ func writeCheckpoint(path string, step int, named map[string]*tensors.Tensor) (e
 		headerJSON = append(headerJSON, ' ')
 	}
 
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("gan: checkpoint directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("gan: checkpoint %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	// CreateTemp makes the file private; a checkpoint is an ordinary file.
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
 	}
 	var size [8]byte
 	binary.LittleEndian.PutUint64(size[:], uint64(len(headerJSON)))
-	for _, chunk := range [][]byte{size[:], headerJSON, data} {
-		if _, err = tmp.Write(chunk); err != nil {
-			return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		for _, chunk := range [][]byte{size[:], headerJSON, data} {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
 		}
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+		return nil
+	}); err != nil {
 		return fmt.Errorf("gan: writing checkpoint %s: %w", path, err)
 	}
 	return nil
