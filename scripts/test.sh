@@ -41,12 +41,14 @@ go_failed=$(grep -cE '^--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:' "$log
 echo "go test: $go_passed passed, $go_failed failed in $((SECONDS - start))s"
 pass "$go_passed"
 fail "$go_failed"
+# Every failing test (subtests too), package that did not build, and panic.
+go_failure='^\s*--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:'
 if [ "$go_failed" != 0 ]; then
 	# The first failure's context, repeated at the end where CI's excerpt shows it.
-	grep -m1 -B30 -A10 -E '^\s*--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:' "$logs/go-test.log" >"$logs/first-failure.txt"
+	grep -m1 -B30 -A10 -E "$go_failure" "$logs/go-test.log" >"$logs/first-failure.txt"
 fi
 while read -r line; do named "$line"; done < <(
-	grep -E '^\s*--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:' "$logs/go-test.log"
+	grep -E "$go_failure" "$logs/go-test.log"
 	# A timeout's panic lists the tests still running on the lines after "running tests:".
 	sed -n '/^running tests:/,/^$/p' "$logs/go-test.log" | grep -vE '^(running tests:)?$' | sed 's/^\s*/still running at timeout: /'
 )

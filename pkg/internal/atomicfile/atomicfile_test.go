@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
@@ -88,12 +89,7 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	for _, e := range entries {
 		got = append(got, e.Name())
 	}
-	if len(got) != len(names) {
+	if !slices.Equal(got, names) {
 		t.Fatalf("%s holds %q, want %q", dir, got, names)
-	}
-	for i := range got {
-		if got[i] != names[i] {
-			t.Fatalf("%s holds %q, want %q", dir, got, names)
-		}
 	}
 }
