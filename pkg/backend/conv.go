@@ -71,6 +71,10 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		!slices.ContainsFunc(kernelDilations, func(d int) bool { return d > 1 }) {
 		return b.convByPhases(input, kernel, axes, paddings, inputDilations, outShape, channelGroupCount, batchGroupCount)
 	}
+	if op, ok, err := b.convByExecutor(input, kernel, axes, strides, paddings, inputDilations, kernelDilations,
+		channelGroupCount, batchGroupCount, inShape, kShape, outShape); ok {
+		return op, err
+	}
 
 	// 1. Canonical input [B, C, S...], dilated and padded.
 	x := l.transpose(input, append([]int{axes.InputBatch, axes.InputChannels}, axes.InputSpatial...)...)

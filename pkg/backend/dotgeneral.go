@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"slices"
 	"sync"
-	"unsafe"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -13,23 +12,15 @@ import (
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 )
 
-// A faster float32 DotGeneral for this backend's graphs.
-//
-// simplego offers no way to add an op or an executor, so this file reaches
-// into it, pinned to GoMLX v0.26.0: it replaces simplego's DotGeneral entry
-// in its table of node executors (a linkname to an unexported variable) and
-// reads the DotGeneral node's axes (unexported fields, through reflect).
-// Only graphs built on a neuralart Backend take the new path, and only for
-// float32 problems big enough to matter; everything else, including every
-// other simplego backend in the process, runs simplego's own executor.
+// A faster float32 DotGeneral for this backend's graphs: simplego's
+// DotGeneral entry in its executor table is replaced (see internals.go) by
+// fastDotGeneral, which reads the node's axes (unexported fields, through
+// reflect). Only graphs built on a neuralart Backend take the new path, and
+// only for float32 problems big enough to matter; everything else, including
+// every other simplego backend in the process, runs simplego's own executor.
 // TestDotGeneralFloat32 pins the behaviour: a GoMLX upgrade that changes
-// these internals fails it (and replaceDotGeneral falls back to simplego
+// these internals fails it (and readDotGeneralParams falls back to simplego
 // when the fields are missing).
-
-type nodeExecutor = func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, inputsOwned []bool) (*simplego.Buffer, error)
-
-//go:linkname simplegoExecutors github.com/gomlx/gomlx/backends/simplego.nodeExecutors
-var simplegoExecutors [backends.OpTypeLast]nodeExecutor
 
 var (
 	// simplegoDotGeneral is simplego's own executor, used for what fastDotGeneral declines.
@@ -38,17 +29,11 @@ var (
 	ownBackends sync.Map
 )
 
+func init() { simplegoDotGeneral = replaceExecutor(backends.OpTypeDotGeneral, fastDotGeneral) }
+
 // minFastDotGeneralFlops is the size below which simplego's executor (with
 // its small-matrix path) is as fast.
 const minFastDotGeneralFlops = 1 << 18
-
-func init() {
-	if !dotGeneralFieldsPresent() {
-		return
-	}
-	simplegoDotGeneral = simplegoExecutors[backends.OpTypeDotGeneral]
-	simplegoExecutors[backends.OpTypeDotGeneral] = fastDotGeneral
-}
 
 // dotGeneralParams are the fields of simplego's DotGeneral node data that
 // fastDotGeneral reads.
@@ -62,27 +47,9 @@ type dotGeneralParams struct {
 var dotGeneralParamFields = []string{"lhsContractingAxes", "lhsBatchAxes", "rhsContractingAxes", "rhsBatchAxes",
 	"batchSize", "lhsCrossSize", "rhsCrossSize", "contractingSize"}
 
-// field returns the (possibly unexported) field name of the struct v.
-func field(v reflect.Value, name string) reflect.Value {
-	f := v.FieldByName(name)
-	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
-}
-
-// dotGeneralFieldsPresent checks that simplego still has the fields read here.
-func dotGeneralFieldsPresent() bool {
-	node := reflect.TypeFor[simplego.Node]()
-	data, ok := node.FieldByName("data")
-	if !ok || data.Type.Kind() != reflect.Interface {
-		return false
-	}
-	shape, ok := node.FieldByName("shape")
-	return ok && shape.Type == reflect.TypeFor[shapes.Shape]()
-}
-
 // readDotGeneralParams reads the node's axes and sizes, or reports false.
 func readDotGeneralParams(node *simplego.Node) (p dotGeneralParams, outShape shapes.Shape, ok bool) {
-	nv := reflect.ValueOf(node).Elem()
-	data := field(nv, "data")
+	data := nodeData(node)
 	if data.IsNil() || data.Elem().Kind() != reflect.Pointer || data.Elem().Elem().Kind() != reflect.Struct {
 		return p, outShape, false
 	}
@@ -100,7 +67,7 @@ func readDotGeneralParams(node *simplego.Node) (p dotGeneralParams, outShape sha
 		}
 		target.Set(f)
 	}
-	return p, field(nv, "shape").Interface().(shapes.Shape), true
+	return p, nodeShape(node), true
 }
 
 // fastDotGeneral multiplies with sgemm each batch of the operands, viewed
