@@ -72,7 +72,7 @@ func Direct(p *Problem, x, w, y []float32) error {
 				pm := (*patch)[:rows*n]
 				mul := sgemm.Mul
 				if r0 > 0 {
-					mul = sgemmMulAdd
+					mul = sgemm.MulAdd
 				}
 				if transposed {
 					fill.fillPatch(pm, x, 0, j0, n, r0, rows)
@@ -163,23 +163,36 @@ func (p *Problem) kernelMatrix(w []float32, g, outs, depth int, scratch **[]floa
 	}
 	*scratch = ensureScratch(*scratch, outs*depth)
 	a := **scratch
-	for o := range outs {
-		base := (g*outs + o) * ks[0]
-		row := a[o*depth : (o+1)*depth]
+	// One kernel's taps, flipped as asked, from w at base into dst.
+	taps := func(dst []float32, base int) {
 		r := 0
-		for ci := range p.InChannels {
-			for th := range kh {
-				if p.Flip[0] {
-					th = kh - 1 - th
-				}
-				for tw := range kw {
-					if p.Flip[1] {
-						tw = kw - 1 - tw
-					}
-					row[r] = w[base+ci*ks[1]+th*ks[2]+tw*ks[3]]
-					r++
-				}
+		for th := range kh {
+			if p.Flip[0] {
+				th = kh - 1 - th
 			}
+			for tw := range kw {
+				if p.Flip[1] {
+					tw = kw - 1 - tw
+				}
+				dst[r] = w[base+th*ks[2]+tw*ks[3]]
+				r++
+			}
+		}
+	}
+	// Walk w in its storage order: an input gradient's kernel is stored
+	// with the input channels outermost.
+	first := g * outs * ks[0]
+	if ks[1] > ks[0] {
+		for ci := range p.InChannels {
+			for o := range outs {
+				taps(a[o*depth+ci*kh*kw:], first+o*ks[0]+ci*ks[1])
+			}
+		}
+		return a
+	}
+	for o := range outs {
+		for ci := range p.InChannels {
+			taps(a[o*depth+ci*kh*kw:], first+o*ks[0]+ci*ks[1])
 		}
 	}
 	return a

@@ -6,7 +6,11 @@ package sgemm
 // this build has no simd/archsimd (build with GOEXPERIMENT=simd on amd64).
 const Accelerated = false
 
-// kernel is only called when Accelerated.
+// kernel and splat are only called when Accelerated.
 func kernel(k int, a, b, c []float32, ldc int, overwrite bool) {
 	panic("sgemm: kernel called without simd/archsimd")
+}
+
+func splat(dst []float32, v float32) {
+	panic("sgemm: splat called without simd/archsimd")
 }

@@ -19,17 +19,28 @@ import (
 // X is stored k×m or n×k). lda and ldb are the row strides of A and B as
 // stored.
 func Mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	mul(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, false)
+}
+
+// MulAdd is Mul accumulating into C: C += op(A)·op(B).
+func MulAdd(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	mul(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, true)
+}
+
+func mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if k == 0 {
-		for i := range m {
-			clear(c[i*ldc : i*ldc+n])
+		if !accumulate {
+			for i := range m {
+				clear(c[i*ldc : i*ldc+n])
+			}
 		}
 		return
 	}
 	if Accelerated {
-		mulBlocked(view{a, lda, transA}, view{b, ldb, transB}, m, n, k, c, ldc)
+		mulBlocked(view{a, lda, transA}, view{b, ldb, transB}, m, n, k, c, ldc, accumulate)
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -39,7 +50,11 @@ func Mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ld
 	if transB {
 		tB = blas.Trans
 	}
-	gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+	var beta float32
+	if accumulate {
+		beta = 1
+	}
+	gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
 }
 
 // view is a stored matrix: element (i, j) of op(X) is data[i*ld+j], or
@@ -66,58 +81,58 @@ func (v view) sub(i, j int) view {
 	return v
 }
 
-// Blocking: the micro-kernel computes an mr×nr tile of C from packed panels
-// of A (mr rows) and B (nr columns) over kc of the shared dimension; a kc×nr
-// panel of B (16 KiB) stays in L1, an mc×kc block of A (128 KiB) in L2.
+// Blocking. The micro-kernel computes an mr×nr tile of C over kc of the
+// shared dimension, from a panel of A packed as broadcast vectors (mr·8
+// floats per k step) and a panel of B (nr floats per k step). With A
+// pre-broadcast the A panel is the larger one, so it is the one kept in L1
+// (kc·mr·32 B = 20 KiB of the 32 KiB) while the B panels of a kc×nc block
+// (512 KiB, in the 1 MiB L2) stream past it: the loop order is that of Goto
+// & van de Geijn with the roles of A and B swapped. kc is a multiple of the
+// kernel's 4-step unrolling. archsimd has no prefetch instruction; the
+// hardware prefetcher follows the sequential B panels.
 const (
-	mr, nr = 4, 16
-	kc, mc = 256, 128
-	nc     = 2048
+	mr, nr = 5, 16
+	kc, nc = 128, 1024
 )
 
-// mulBlocked computes C = op(A)·op(B), splitting the larger of m and n over
-// GOMAXPROCS goroutines.
-func mulBlocked(a, b view, m, n, k int, c []float32, ldc int) {
+// mulBlocked computes C = op(A)·op(B), or C += op(A)·op(B) when accumulate,
+// splitting the larger of m and n over GOMAXPROCS goroutines.
+func mulBlocked(a, b view, m, n, k int, c []float32, ldc int, accumulate bool) {
 	workers := runtime.GOMAXPROCS(0)
-	// Each worker needs enough columns (or rows) to amortize its packing.
+	// Each worker needs enough work (2M multiply-adds, ~0.1 ms) to pay for
+	// starting it and for packing its own copy of the shared operand.
 	workers = min(workers, max(1, m*n*k/(1<<21)))
 	if workers == 1 {
-		mulSerial(a, b, m, n, k, c, ldc)
+		mulSerial(a, b, m, n, k, c, ldc, accumulate)
 		return
 	}
 	var wg sync.WaitGroup
 	if n >= m {
-		chunk := (n/workers + nr - 1) / nr * nr
+		chunk := (n + workers*nr - 1) / (workers * nr) * nr
 		for j := 0; j < n; j += chunk {
-			wg.Add(1)
-			go func(j int) {
-				defer wg.Done()
-				mulSerial(a, b.sub(0, j), m, min(chunk, n-j), k, c[j:], ldc)
-			}(j)
+			wg.Go(func() { mulSerial(a, b.sub(0, j), m, min(chunk, n-j), k, c[j:], ldc, accumulate) })
 		}
 	} else {
-		chunk := (m/workers + mr - 1) / mr * mr
+		chunk := (m + workers*mr - 1) / (workers * mr) * mr
 		for i := 0; i < m; i += chunk {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				mulSerial(a.sub(i, 0), b, min(chunk, m-i), n, k, c[i*ldc:], ldc)
-			}(i)
+			wg.Go(func() { mulSerial(a.sub(i, 0), b, min(chunk, m-i), n, k, c[i*ldc:], ldc, accumulate) })
 		}
 	}
 	wg.Wait()
 }
 
-// panels are the packing buffers of one goroutine.
+// panels are the packing buffers of one goroutine. Being larger than 32 KiB
+// they are allocated page-aligned, and a's size is a multiple of 64 B, so
+// every 32-byte load the kernel makes from them stays within a cache line.
 type panels struct {
-	a [mc * kc]float32
+	a [kc * mr * 8]float32
 	b [kc * nc]float32
 }
 
 var panelPool = sync.Pool{New: func() any { return new(panels) }}
 
 // mulSerial is the blocked GEMM on one goroutine.
-func mulSerial(a, b view, m, n, k int, c []float32, ldc int) {
+func mulSerial(a, b view, m, n, k int, c []float32, ldc int, accumulate bool) {
 	p := panelPool.Get().(*panels)
 	defer panelPool.Put(p)
 	var tile [mr * nr]float32
@@ -125,30 +140,29 @@ func mulSerial(a, b view, m, n, k int, c []float32, ldc int) {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB(p.b[:], b.sub(pc, jc), kb, nb)
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				packA(p.a[:], a.sub(ic, pc), mb, kb)
+			kp := (kb + 3) &^ 3 // the kernel's steps, over zero padding
+			overwrite := pc == 0 && !accumulate
+			packB(p.b[:], b.sub(pc, jc), kb, kp, nb)
+			for ir := 0; ir < m; ir += mr {
+				rows := min(mr, m-ir)
+				packA(p.a[:], a.sub(ir, pc), rows, kb, kp)
 				for jr := 0; jr < nb; jr += nr {
-					bPanel := p.b[jr*kb : (jr+nr)*kb]
-					for ir := 0; ir < mb; ir += mr {
-						aPanel := p.a[ir*kb : (ir+mr)*kb]
-						out := c[(ic+ir)*ldc+jc+jr:]
-						rows, cols := min(mr, mb-ir), min(nr, nb-jr)
-						if rows == mr && cols == nr {
-							kernel(kb, aPanel, bPanel, out, ldc, pc == 0)
-							continue
-						}
-						// Edge tile: compute the full tile aside, keep the valid part.
-						kernel(kb, aPanel, bPanel, tile[:], nr, true)
-						for i := range rows {
-							row := out[i*ldc : i*ldc+cols]
-							if pc == 0 {
-								copy(row, tile[i*nr:i*nr+cols])
-							} else {
-								for j := range row {
-									row[j] += tile[i*nr+j]
-								}
+					bPanel := p.b[jr*kp : (jr+nr)*kp]
+					out := c[ir*ldc+jc+jr:]
+					cols := min(nr, nb-jr)
+					if rows == mr && cols == nr {
+						kernel(kp, p.a[:], bPanel, out, ldc, overwrite)
+						continue
+					}
+					// Edge tile: compute the full tile aside, keep the valid part.
+					kernel(kp, p.a[:], bPanel, tile[:], nr, true)
+					for i := range rows {
+						row := out[i*ldc : i*ldc+cols]
+						if overwrite {
+							copy(row, tile[i*nr:i*nr+cols])
+						} else {
+							for j := range row {
+								row[j] += tile[i*nr+j]
 							}
 						}
 					}
@@ -158,38 +172,35 @@ func mulSerial(a, b view, m, n, k int, c []float32, ldc int) {
 	}
 }
 
-// packA copies op(A)[0:mb, 0:kb] into panels of mr rows, each stored
-// k-major ([kb][mr]), zero-padding the last panel.
-func packA(dst []float32, a view, mb, kb int) {
-	for ir := 0; ir < mb; ir += mr {
-		panel := dst[ir*kb : (ir+mr)*kb]
-		rows := min(mr, mb-ir)
-		for i := range mr {
-			if i >= rows {
-				for p := range kb {
-					panel[p*mr+i] = 0
-				}
-				continue
-			}
-			if !a.transposed {
-				src := a.data[(ir+i)*a.ld : (ir+i)*a.ld+kb]
-				for p, v := range src {
-					panel[p*mr+i] = v
-				}
-				continue
-			}
+// packA copies op(A)[0:rows, 0:kb] into one panel for the kernel, k-major
+// with each element broadcast to 8 lanes ([kp][mr][8]), zero-padded to mr
+// rows and kp steps.
+func packA(dst []float32, a view, rows, kb, kp int) {
+	dst = dst[:kp*mr*8]
+	clear(dst[kb*mr*8:])
+	for i := range mr {
+		switch {
+		case i >= rows:
 			for p := range kb {
-				panel[p*mr+i] = a.data[p*a.ld+ir+i]
+				splat(dst[(p*mr+i)*8:], 0)
+			}
+		case !a.transposed:
+			for p, v := range a.data[i*a.ld : i*a.ld+kb] {
+				splat(dst[(p*mr+i)*8:], v)
+			}
+		default:
+			for p := range kb {
+				splat(dst[(p*mr+i)*8:], a.data[p*a.ld+i])
 			}
 		}
 	}
 }
 
 // packB copies op(B)[0:kb, 0:nb] into panels of nr columns, each stored
-// k-major ([kb][nr]), zero-padding the last panel.
-func packB(dst []float32, b view, kb, nb int) {
+// k-major ([kp][nr]), zero-padded to nr columns and kp steps.
+func packB(dst []float32, b view, kb, kp, nb int) {
 	for jr := 0; jr < nb; jr += nr {
-		panel := dst[jr*kb : (jr+nr)*kb]
+		panel := dst[jr*kp : (jr+nr)*kp]
 		cols := min(nr, nb-jr)
 		for p := range kb {
 			row := panel[p*nr : p*nr+nr]
@@ -202,5 +213,6 @@ func packB(dst []float32, b view, kb, nb int) {
 			}
 			clear(row[cols:])
 		}
+		clear(panel[kb*nr:])
 	}
 }
