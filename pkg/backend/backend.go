@@ -84,7 +84,8 @@ var loweredOps = []backends.OpType{
 
 // Builder returns a graph builder that lowers the ops simplego lacks.
 func (b *Backend) Builder(name string) backends.Builder {
-	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder), reversed: map[backends.Op]reversal{}}
+	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder),
+		reversed: map[backends.Op]reversal{}, constants: map[backends.Op]bool{}}
 }
 
 // Builder is simplego's builder with the lowered ops overridden. Each
@@ -98,6 +99,19 @@ type Builder struct {
 	// of a reversed kernel (every convolution's input gradient) reads the
 	// kernel backwards instead of materializing the reversal.
 	reversed map[backends.Op]reversal
+
+	// constants records the graph's constants, whose derived forms (a
+	// convolution kernel's Winograd transform) can be computed once.
+	constants map[backends.Op]bool
+}
+
+// Constant is simplego's, recorded in constants.
+func (b *Builder) Constant(flat any, dims ...int) (backends.Op, error) {
+	op, err := b.Builder.Constant(flat, dims...)
+	if err == nil {
+		b.constants[op] = true
+	}
+	return op, err
 }
 
 // reversal is a Reverse op's operand and axes.

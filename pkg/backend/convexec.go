@@ -2,20 +2,24 @@ package backend
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/neuralart/neuralart/pkg/backend/internal/conv"
+	"github.com/neuralart/neuralart/pkg/backend/internal/winograd"
 )
 
 // The backend's own convolution executor: float32 2-D ConvGeneral nodes of
 // neuralart graphs carry a convOp (their problem in package conv's terms,
 // fixed when the graph is built) and run through execConv, in place of
-// simplego's executor, which loops over every output and kernel element;
-// see package conv for the algorithms. Other convolutions (float64, 1-D,
-// 3-D) are lowered to patches and a DotGeneral, see ConvGeneral.
+// simplego's executor, which loops over every output and kernel element.
+// 3×3 stride-1 convolutions wide enough to profit (VGG-19's, forward and
+// input gradient) run Winograd's minimal filtering (package winograd), the
+// rest a GEMM over patches (package conv). Other convolutions (float64,
+// 1-D, 3-D) are lowered to patches and a DotGeneral, see ConvGeneral.
 
 // simplegoConvGeneral is simplego's own executor, run for ConvGeneral nodes
 // of other simplego backends.
@@ -27,6 +31,15 @@ func init() { simplegoConvGeneral = replaceExecutor(backends.OpTypeConvGeneral, 
 type convOp struct {
 	problem conv.Problem
 	output  shapes.Shape
+	// useWinograd says whether the problem runs Winograd's algorithm, with
+	// which tile size.
+	useWinograd bool
+	algorithm   winograd.Algorithm
+	// constantKernel marks a kernel that is a graph constant (VGG-19's
+	// weights), whose Winograd transform is computed once and kept.
+	constantKernel bool
+	mu             sync.Mutex
+	transformed    *winograd.Kernel
 }
 
 func execConv(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
@@ -47,10 +60,64 @@ func execConv(backend *simplego.Backend, node *simplego.Node, inputs []*simplego
 	if err != nil {
 		return nil, err
 	}
-	if err := conv.Direct(&op.problem, x.([]float32), w.([]float32), y.([]float32)); err != nil {
+	if err := op.run(x.([]float32), w.([]float32), y.([]float32)); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+func (op *convOp) run(x, w, y []float32) error {
+	p := &op.problem
+	if !op.useWinograd {
+		return conv.Direct(p, x, w, y)
+	}
+	winograd.Conv(op.kernel(w), x, p.Batch, p.Input[0], p.Input[1], p.InputStrides,
+		p.PadStart[0], p.PadStart[1], p.Output[0], p.Output[1], y, p.OutputStrides)
+	return nil
+}
+
+// kernel returns the Winograd transform of the kernel w: kept from the first
+// execution when w is a constant, computed anew otherwise (trained weights).
+func (op *convOp) kernel(w []float32) *winograd.Kernel {
+	p := &op.problem
+	transform := func() *winograd.Kernel {
+		return op.algorithm.TransformKernel(w, p.OutChannels, p.InChannels, p.KernelStrides, p.Flip[0], p.Flip[1])
+	}
+	if !op.constantKernel {
+		return transform()
+	}
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	if op.transformed == nil {
+		op.transformed = transform()
+	}
+	return op.transformed
+}
+
+// Winograd's algorithm pays for its transforms when there are enough
+// channels to share them: below these, the GEMM over patches is faster
+// (VGG-19's first layer has 3 input channels).
+const (
+	minWinogradInChannels  = 16
+	minWinogradOutChannels = 8
+	// minF4x4Tiles is the number of 4×4 output tiles from which F(4×4, 3×3)
+	// beats F(2×2, 3×3): with fewer, its 36 GEMMs are too thin.
+	minF4x4Tiles = 64
+)
+
+// winogradFor says whether p is a 3×3 stride-1 convolution that Winograd's
+// algorithm computes faster, and with which tile size.
+func winogradFor(p *conv.Problem) (winograd.Algorithm, bool) {
+	one := [2]int{1, 1}
+	if p.Kernel != [2]int{3, 3} || p.Stride != one || p.KernelDilation != one || p.InputDilation != one ||
+		p.ChannelGroups > 1 || p.BatchGroups > 1 || p.PadStart[0] < 0 || p.PadStart[1] < 0 ||
+		p.InChannels < minWinogradInChannels || p.OutChannels < minWinogradOutChannels {
+		return 0, false
+	}
+	if p.Batch*((p.Output[0]+3)/4)*((p.Output[1]+3)/4) >= minF4x4Tiles {
+		return winograd.F4x4, true
+	}
+	return winograd.F2x2, true
 }
 
 // convByExecutor builds a ConvGeneral node that execConv runs, or reports
@@ -89,7 +156,9 @@ func (b *Builder) convByExecutor(input, kernel backends.Op, axes backends.Convol
 	if err != nil {
 		return nil, true, err
 	}
-	setNodeData(op.(*simplego.Node), &convOp{problem: p, output: outShape})
+	c := &convOp{problem: p, output: outShape, constantKernel: b.constants[kernel]}
+	c.algorithm, c.useWinograd = winogradFor(&p)
+	setNodeData(op.(*simplego.Node), c)
 	return op, true, nil
 }
 

@@ -2,7 +2,6 @@ package backend
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -80,32 +79,6 @@ func batchDims(b int) []int {
 func execute32(t *testing.T, fn any, inputs ...array) array {
 	t.Helper()
 	return backendtest.Execute32(t, testBackend(), fn, inputs...)
-}
-
-// TestConvFloat32 checks convolutions big enough for the sgemm path, forward
-// and both gradients, against the float64 path.
-func TestConvFloat32(t *testing.T) {
-	rng := rand.New(rand.NewPCG(25, 26))
-	x, k := backendtest.RandomArray(rng, 2, 16, 12, 13), backendtest.RandomArray(rng, 24, 16, 3, 3)
-	w := backendtest.RandomArray(rng, 2, 24, 12, 13)
-	fns := map[string]func(x, k *graph.Node) *graph.Node{
-		"forward": conv3x3,
-		"input gradient": func(x, k *graph.Node) *graph.Node {
-			return graph.Gradient(weightedSum(conv3x3(x, k), w), x)[0]
-		},
-		"kernel gradient": func(x, k *graph.Node) *graph.Node {
-			return graph.Gradient(weightedSum(conv3x3(x, k), w), k)[0]
-		},
-	}
-	for name, fn := range fns {
-		want := execute(t, fn, x, k)[0]
-		got := execute32(t, fn, x, k)
-		scale := 0.0
-		for _, v := range want.Data {
-			scale = math.Max(scale, math.Abs(v))
-		}
-		backendtest.AssertClose(t, name, got, want, 1e-5*scale)
-	}
 }
 
 // TestSimplegoUntouched checks that GoMLX's own "go" backend keeps its
