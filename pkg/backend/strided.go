@@ -1,0 +1,202 @@
+package backend
+
+import (
+	"slices"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// Float32 BroadcastInDim and ReduceSum as loops over contiguous runs.
+//
+// simplego computes both element by element through index iterators; a
+// convolution's bias add (a broadcast of [C] to [B, C, H, W]) and its
+// gradient, and batch norm's statistics (sums over B, H, W), then cost as
+// much as a small convolution. Here the axes are first merged wherever both
+// tensors step through them contiguously, so the innermost loop runs over
+// a whole plane or row: a fill, a copy, a sum or a vector add.
+
+// simplego's own executors, for other backends and dtypes.
+var simplegoBroadcastInDim, simplegoReduceSum nodeExecutor
+
+func init() {
+	simplegoBroadcastInDim = replaceExecutor(backends.OpTypeBroadcastInDim, execBroadcastInDim)
+	simplegoReduceSum = replaceExecutor(backends.OpTypeReduceSum, execReduceSum)
+}
+
+// stridedLoop is a nest of loops over dims stepping two tensors, a and b,
+// by their strides per axis; the innermost axis is left to the caller.
+type stridedLoop struct {
+	dims, a, b []int
+}
+
+// newStridedLoop drops axes of size 1 and merges each axis into the next
+// one where both tensors step through the pair as through one axis.
+func newStridedLoop(dims, a, b []int) stridedLoop {
+	var l stridedLoop
+	for i, d := range dims {
+		if d == 1 {
+			continue
+		}
+		if n := len(l.dims) - 1; n >= 0 && l.a[n] == a[i]*d && l.b[n] == b[i]*d {
+			l.dims[n] *= d
+			l.a[n], l.b[n] = a[i], b[i]
+			continue
+		}
+		l.dims, l.a, l.b = append(l.dims, d), append(l.a, a[i]), append(l.b, b[i])
+	}
+	if len(l.dims) == 0 { // a scalar
+		l.dims, l.a, l.b = []int{1}, []int{0}, []int{0}
+	}
+	return l
+}
+
+// inner returns the innermost axis' size and strides.
+func (l stridedLoop) inner() (n, a, b int) {
+	last := len(l.dims) - 1
+	return l.dims[last], l.a[last], l.b[last]
+}
+
+// each calls f with the offsets of a and b at every index of the outer axes.
+func (l stridedLoop) each(f func(a, b int)) {
+	outer := len(l.dims) - 1
+	idx := make([]int, outer)
+	a, b := 0, 0
+	for {
+		f(a, b)
+		i := outer - 1
+		for ; i >= 0; i-- {
+			idx[i]++
+			a, b = a+l.a[i], b+l.b[i]
+			if idx[i] < l.dims[i] {
+				break
+			}
+			a, b = a-l.a[i]*l.dims[i], b-l.b[i]*l.dims[i]
+			idx[i] = 0
+		}
+		if i < 0 {
+			return
+		}
+	}
+}
+
+// float32Operands returns the float32 data of a node's one input and a new
+// output buffer, or ok false when simplego's executor should run instead.
+func float32Operands(backend *simplego.Backend, node *simplego.Node, input *simplego.Buffer) (in []float32, inShape shapes.Shape, out *simplego.Buffer, outData []float32, ok bool) {
+	if _, ours := ownBackends.Load(backend); !ours {
+		return nil, inShape, nil, nil, false
+	}
+	inShape, err := backend.BufferShape(input)
+	if err != nil || inShape.DType != dtypes.Float32 {
+		return nil, inShape, nil, nil, false
+	}
+	flat, err := backend.BufferData(input)
+	if err != nil {
+		return nil, inShape, nil, nil, false
+	}
+	out = backend.NewBuffer(nodeShape(node))
+	outFlat, err := backend.BufferData(out)
+	if err != nil {
+		return nil, inShape, nil, nil, false
+	}
+	return flat.([]float32), inShape, out, outFlat.([]float32), true
+}
+
+// execBroadcastInDim writes the operand into the output's shape: operand
+// axis i is output axis axes[i], the other output axes repeat it.
+func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+	axes, isAxes := nodeData(node).Interface().([]int)
+	if !isAxes || !slices.IsSorted(axes) {
+		return simplegoBroadcastInDim(backend, node, inputs, owned)
+	}
+	x, xShape, out, y, ok := float32Operands(backend, node, inputs[0])
+	if !ok {
+		return simplegoBroadcastInDim(backend, node, inputs, owned)
+	}
+	outShape := nodeShape(node)
+	operandStrides := make([]int, outShape.Rank()) // 0 on repeated axes
+	xStrides := xShape.Strides()
+	for i, axis := range axes {
+		if xShape.Dimensions[i] != 1 {
+			operandStrides[axis] = xStrides[i]
+		}
+	}
+	l := newStridedLoop(outShape.Dimensions, operandStrides, outShape.Strides())
+	n, step, _ := l.inner()
+	l.each(func(src, dst int) {
+		run := y[dst : dst+n]
+		if step == 1 {
+			copy(run, x[src:src+n])
+			return
+		}
+		// With the operand's axes in increasing order (as GoMLX emits
+		// them), its innermost run is contiguous or repeated.
+		v := x[src]
+		for i := range run {
+			run[i] = v
+		}
+	})
+	return out, nil
+}
+
+// execReduceSum sums the operand over the node's axes.
+func execReduceSum(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+	axes, isAxes := nodeData(node).Interface().([]int)
+	if !isAxes || len(axes) == 0 {
+		return simplegoReduceSum(backend, node, inputs, owned)
+	}
+	x, xShape, out, y, ok := float32Operands(backend, node, inputs[0])
+	if !ok {
+		return simplegoReduceSum(backend, node, inputs, owned)
+	}
+	reduced := make([]bool, xShape.Rank())
+	for _, axis := range axes {
+		reduced[axis] = true
+	}
+	outStrides := make([]int, xShape.Rank()) // 0 on reduced axes
+	stride := 1
+	for axis := xShape.Rank() - 1; axis >= 0; axis-- {
+		if !reduced[axis] {
+			outStrides[axis] = stride
+			stride *= xShape.Dimensions[axis]
+		}
+	}
+	clear(y)
+	l := newStridedLoop(xShape.Dimensions, xShape.Strides(), outStrides)
+	n, _, step := l.inner()
+	l.each(func(src, dst int) {
+		run := x[src : src+n]
+		if step == 0 {
+			y[dst] += sum32(run)
+			return
+		}
+		acc := y[dst : dst+n]
+		for i, v := range run {
+			acc[i] += v
+		}
+	})
+	return out, nil
+}
+
+// sum32 adds x in eight interleaved partial sums: fewer dependent adds, and
+// a rounding error that grows more slowly than one running sum's.
+func sum32(x []float32) float32 {
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		s[0] += x[i]
+		s[1] += x[i+1]
+		s[2] += x[i+2]
+		s[3] += x[i+3]
+		s[4] += x[i+4]
+		s[5] += x[i+5]
+		s[6] += x[i+6]
+		s[7] += x[i+7]
+	}
+	for ; i < len(x); i++ {
+		s[i%8] += x[i]
+	}
+	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}

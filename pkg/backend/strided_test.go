@@ -1,0 +1,47 @@
+package backend
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
+)
+
+// TestBroadcastAndReduceSum runs float32 broadcasts and sums over random
+// shapes and axes (the backend's strided loops) against float64 (simplego's
+// element-by-element executors).
+func TestBroadcastAndReduceSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for trial := range 150 {
+		rank := 1 + rng.IntN(4)
+		dims, target := make([]int, rank), make([]int, rank)
+		var axes []int
+		for i := range rank {
+			dims[i] = 1 + rng.IntN(5)
+			if rng.IntN(3) == 0 {
+				dims[i] = 1
+			}
+			target[i] = dims[i]
+			if dims[i] == 1 {
+				target[i] = 1 + rng.IntN(6)
+			}
+			if rng.IntN(2) == 0 {
+				axes = append(axes, i)
+			}
+		}
+		x := backendtest.RandomArray(rng, dims...)
+		for name, fn := range map[string]func(x *graph.Node) *graph.Node{
+			"broadcast": func(x *graph.Node) *graph.Node { return graph.BroadcastToDims(x, target...) },
+			"sum":       func(x *graph.Node) *graph.Node { return graph.ReduceSum(x, axes...) },
+			"sum of broadcast": func(x *graph.Node) *graph.Node {
+				return graph.ReduceSum(graph.BroadcastToDims(x, target...), axes...)
+			},
+		} {
+			want := execute(t, fn, x)[0]
+			got := execute32(t, fn, x)
+			backendtest.AssertClose(t, fmt.Sprintf("trial %d %s of %v (to %v, axes %v)", trial, name, dims, target, axes), got, want, 1e-5)
+		}
+	}
+}
