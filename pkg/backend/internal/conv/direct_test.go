@@ -46,7 +46,7 @@ func randomProblem(rng *rand.Rand) (p Problem, xSize, wSize, ySize int) {
 		p.Kernel[a] = 1 + rng.IntN(4)
 		p.Stride[a] = 1 + rng.IntN(3)
 		p.KernelDilation[a] = 1 + rng.IntN(2)
-		p.InputDilation[a] = 1 + rng.IntN(2)
+		p.InputDilation[a] = 1 + rng.IntN(3)
 		p.PadStart[a] = rng.IntN(4) - 1
 		padEnd := rng.IntN(4) - 1
 		dilatedIn := (p.Input[a]-1)*p.InputDilation[a] + 1 + p.PadStart[a] + padEnd
