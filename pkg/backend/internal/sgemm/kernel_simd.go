@@ -88,3 +88,35 @@ func storeRow(row []float32, v0, v1 vec, overwrite bool) {
 func splat(dst []float32, v float32) {
 	archsimd.BroadcastFloat32x8(v).StoreSlice(dst)
 }
+
+// transpose8 sets dst[q*ldd+r] = src[r*lds+q] for r, q < 8: eight loads,
+// 24 shuffles and eight stores instead of 64 scalar moves. The in-lane
+// shuffles transpose the 4×4 blocks of rows 0–3 and of rows 4–7 within
+// each 128-bit half, and the cross-lane ones pair their halves.
+func transpose8(dst []float32, ldd int, src []float32, lds int) {
+	c0, c1, c2, c3 := transpose4(src, lds)
+	c4, c5, c6, c7 := transpose4(src[4*lds:], lds)
+	c0.Select128FromPair(0, 2, c4).StoreSlice(dst[0:8])
+	c1.Select128FromPair(0, 2, c5).StoreSlice(dst[ldd : ldd+8])
+	c2.Select128FromPair(0, 2, c6).StoreSlice(dst[2*ldd : 2*ldd+8])
+	c3.Select128FromPair(0, 2, c7).StoreSlice(dst[3*ldd : 3*ldd+8])
+	c0.Select128FromPair(1, 3, c4).StoreSlice(dst[4*ldd : 4*ldd+8])
+	c1.Select128FromPair(1, 3, c5).StoreSlice(dst[5*ldd : 5*ldd+8])
+	c2.Select128FromPair(1, 3, c6).StoreSlice(dst[6*ldd : 6*ldd+8])
+	c3.Select128FromPair(1, 3, c7).StoreSlice(dst[7*ldd : 7*ldd+8])
+}
+
+// transpose4 loads 4 rows of 8 and returns their columns q and q+4 in
+// the halves of vector q.
+func transpose4(src []float32, lds int) (_, _, _, _ vec) {
+	r0 := archsimd.LoadFloat32x8Slice(src[0:8])
+	r1 := archsimd.LoadFloat32x8Slice(src[lds : lds+8])
+	r2 := archsimd.LoadFloat32x8Slice(src[2*lds : 2*lds+8])
+	r3 := archsimd.LoadFloat32x8Slice(src[3*lds : 3*lds+8])
+	t0 := r0.SelectFromPairGrouped(0, 1, 4, 5, r1)
+	t1 := r2.SelectFromPairGrouped(0, 1, 4, 5, r3)
+	t2 := r0.SelectFromPairGrouped(2, 3, 6, 7, r1)
+	t3 := r2.SelectFromPairGrouped(2, 3, 6, 7, r3)
+	return t0.SelectFromPairGrouped(0, 2, 4, 6, t1), t0.SelectFromPairGrouped(1, 3, 5, 7, t1),
+		t2.SelectFromPairGrouped(0, 2, 4, 6, t3), t2.SelectFromPairGrouped(1, 3, 5, 7, t3)
+}

@@ -52,45 +52,93 @@ func testSizes(rng *rand.Rand) [][3]int {
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range testSizes(rng) {
-		m, n, k := s[0], s[1], s[2]
-		for _, trans := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-			for _, accumulate := range []bool{false, true} {
-				// Padded leading dimensions check the strides.
-				lda, ldb := k+3, n+2
-				if trans[0] {
-					lda = m + 1
-				}
-				if trans[1] {
-					ldb = k + 5
-				}
-				a := view{random(rng, max(m, k)*lda), lda, trans[0]}
-				b := view{random(rng, max(n, k)*ldb), ldb, trans[1]}
-				ldc := n + 4
-				c := random(rng, m*ldc) // Mul overwrites it, MulAdd adds to it
-				want := naive(a, b, m, n, k)
-				mul, name := Mul, "Mul"
-				if accumulate {
-					for i := range m {
-						for j := range n {
-							want[i*n+j] += float64(c[i*ldc+j])
-						}
-					}
-					mul, name = MulAdd, "MulAdd"
-				}
-				pad := append([]float32(nil), c...)
-				mul(trans[0], trans[1], m, n, k, a.data, lda, b.data, ldb, c, ldc)
+		checkMul(t, rng, s, func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+			if accumulate {
+				MulAdd(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+			} else {
+				Mul(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+			}
+		})
+	}
+}
+
+// TestMulOrientation checks both ways mulBlocked computes C, whichever
+// transposeC picks, on products much taller than wide and much wider than
+// tall, at the kernel's edges on both sides, and split over 3 goroutines.
+func TestMulOrientation(t *testing.T) {
+	if !Accelerated {
+		t.Skip("no AVX2 micro-kernel")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	rng := rand.New(rand.NewPCG(5, 6))
+	sizes := [][3]int{
+		{300, 3, 520}, {517, 7, 131}, {64, 16, 300}, {nc + 100, 5, 9}, {2*nc + 3, 17, 5}, {nc + 1, 20, 200},
+		{300, maxTransposed, 40}, {maxTransposed + 1, maxTransposed - 1, 33},
+		{3, 700, 129}, {16, 1030, 4}, {7, nc + 1, 200},
+	}
+	for _, m := range []int{1, mr - 1, mr, mr + 1, nr - 1, nr, nr + 1, 2*nr + mr} {
+		for _, n := range []int{1, mr - 1, mr, mr + 1, nr - 1, nr, nr + 1, 2*nr + mr} {
+			sizes = append(sizes, [3]int{m, n, 1 + rng.IntN(2*kc)})
+		}
+	}
+	for _, s := range sizes {
+		for _, transposeC := range []bool{false, true} {
+			if transposeC && s[1] > maxTransposed {
+				continue // beyond the scratch block, never chosen
+			}
+			t.Run(fmt.Sprintf("%dx%dx%d/transposeC=%v", s[0], s[1], s[2], transposeC), func(t *testing.T) {
+				checkMul(t, rng, s, func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+					mulBlocked(view{a, lda, transA}, view{b, ldb, transB}, m, n, k, c, ldc, accumulate, transposeC)
+				})
+			})
+		}
+	}
+}
+
+type mulFunc func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool)
+
+// checkMul compares mul with naive at size s = (m, n, k), for the four
+// transpose combinations, setting and accumulating, with padded strides,
+// and checks that mul writes nothing outside C's m×n window.
+func checkMul(t *testing.T, rng *rand.Rand, s [3]int, mul mulFunc) {
+	t.Helper()
+	m, n, k := s[0], s[1], s[2]
+	for _, trans := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		for _, accumulate := range []bool{false, true} {
+			lda, ldb := k+3, n+2
+			if trans[0] {
+				lda = m + 1
+			}
+			if trans[1] {
+				ldb = k + 5
+			}
+			a := view{random(rng, max(m, k)*lda), lda, trans[0]}
+			b := view{random(rng, max(n, k)*ldb), ldb, trans[1]}
+			// C's rows are padded, and a guard row follows them within
+			// the slice mul gets.
+			ldc := n + 4
+			c := random(rng, (m+1)*ldc)
+			want := naive(a, b, m, n, k)
+			if accumulate {
 				for i := range m {
-					for j := range ldc {
-						got := c[i*ldc+j]
-						if j >= n {
-							if got != pad[i*ldc+j] {
-								t.Fatalf("%s %dx%dx%d trans %v: wrote C[%d,%d] beyond n", name, m, n, k, trans, i, j)
-							}
-							continue
+					for j := range n {
+						want[i*n+j] += float64(c[i*ldc+j])
+					}
+				}
+			}
+			before := append([]float32(nil), c...)
+			mul(trans[0], trans[1], m, n, k, a.data, lda, b.data, ldb, c, ldc, accumulate)
+			for i := range m + 1 {
+				for j := range ldc {
+					got := c[i*ldc+j]
+					if i >= m || j >= n {
+						if got != before[i*ldc+j] {
+							t.Fatalf("%dx%dx%d trans %v accumulate %v: wrote C[%d,%d] outside %dx%d", m, n, k, trans, accumulate, i, j, m, n)
 						}
-						if d := math.Abs(float64(got) - want[i*n+j]); d > 1e-4*math.Sqrt(float64(k+1)) {
-							t.Fatalf("%s %dx%dx%d trans %v (accelerated %v): C[%d,%d] = %g, want %g", name, m, n, k, trans, Accelerated, i, j, got, want[i*n+j])
-						}
+						continue
+					}
+					if d := math.Abs(float64(got) - want[i*n+j]); d > 1e-4*math.Sqrt(float64(k+1)) {
+						t.Fatalf("%dx%dx%d trans %v accumulate %v (accelerated %v): C[%d,%d] = %g, want %g", m, n, k, trans, accumulate, Accelerated, i, j, got, want[i*n+j])
 					}
 				}
 			}
@@ -99,24 +147,35 @@ func TestMul(t *testing.T) {
 }
 
 // BenchmarkMul reports GFLOP per CPU-second (steadier than wall time on a
-// shared machine) and per wall second of square products: 256 on one
-// goroutine stays in cache and measures the micro-kernel, 2048 on all
-// GOMAXPROCS measures blocking and the split across cores (PyTorch's
-// "sgemm 2048" in ../shared/bench runs at ~190 GFLOP/s on 2 threads).
+// shared machine) and per wall second. Square 256 on one goroutine stays in
+// cache and measures the micro-kernel, 2048 measures blocking and the split
+// across cores (PyTorch's "sgemm 2048" in ../shared/bench runs at ~190
+// GFLOP/s on 2 threads). The others are the convolutions' products with
+// one side small, where packing used to dominate: VGG's deep layers at
+// batch 1 (512 channels, 3·3·512 taps, 8×8 or 16×16 pixels), Winograd's
+// per-point products (512→512 channels, 16 or 49 tiles) and a GAN's kernel
+// gradients (64 channels, 3136 or 12544 pixels) and its 1×1 layers. All
+// but 256 run on GOMAXPROCS goroutines (-cpu 1 gives per-core numbers).
 func BenchmarkMul(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, s := range []struct{ n, procs int }{{256, 1}, {2048, runtime.GOMAXPROCS(0)}} {
-		b.Run(fmt.Sprintf("%d/procs=%d", s.n, s.procs), func(b *testing.B) {
+	procs := runtime.GOMAXPROCS(0)
+	for _, s := range []struct{ m, n, k, procs int }{
+		{256, 256, 256, 1}, {2048, 2048, 2048, procs},
+		{512, 64, 4608, procs}, {512, 256, 4608, procs},
+		{512, 16, 512, procs}, {512, 49, 512, procs},
+		{64, 16, 3136, procs}, {64, 576, 12544, procs}, {64, 4096, 64, procs},
+	} {
+		b.Run(fmt.Sprintf("%dx%dx%d/procs=%d", s.m, s.n, s.k, s.procs), func(b *testing.B) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(s.procs))
-			n := s.n
-			x, y, c := random(rng, n*n), random(rng, n*n), make([]float32, n*n)
-			Mul(false, false, n, n, n, x, n, y, n, c, n)
+			m, n, k := s.m, s.n, s.k
+			x, y, c := random(rng, m*k), random(rng, k*n), make([]float32, m*n)
+			Mul(false, false, m, n, k, x, k, y, n, c, n)
 			b.ResetTimer()
 			cpu := cpuTime()
 			for range b.N {
-				Mul(false, false, n, n, n, x, n, y, n, c, n)
+				Mul(false, false, m, n, k, x, k, y, n, c, n)
 			}
-			flop := 2 * float64(n*n*n) * float64(b.N) / 1e9
+			flop := 2 * float64(m*n*k) * float64(b.N) / 1e9
 			b.ReportMetric(flop/(cpuTime()-cpu).Seconds(), "GFLOP/cpu-s")
 			b.ReportMetric(flop/b.Elapsed().Seconds(), "GFLOP/s")
 		})
