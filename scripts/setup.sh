@@ -48,8 +48,14 @@ install_kernel() {
 	local dir=.jupyter/kernels/neuralart go_dir
 	go_dir=$(dirname "$(command -v go)")
 	mkdir -p "$dir" .jupyter/logs
+	# GOEXPERIMENT (simd added by lib/common.sh): GoNB builds every cell with it, so
+	# the notebooks get the AVX2 matrix products however Jupyter was started.
 	sed -e "s|@REPO@|$REPO|g" -e "s|@PATH@|$REPO/bin:$go_dir:$(go env GOPATH)/bin:/usr/local/bin:/usr/bin:/bin|g" \
-		kernels/neuralart/kernel.json.in >"$dir/kernel.json.tmp"
+		-e "s|@GOEXPERIMENT@|$GOEXPERIMENT|g" kernels/neuralart/kernel.json.in >"$dir/kernel.json.tmp"
+	if grep -q '@[A-Z]*@' "$dir/kernel.json.tmp" || ! python3 -m json.tool "$dir/kernel.json.tmp" >/dev/null; then
+		echo "$dir/kernel.json.tmp: kernels/neuralart/kernel.json.in was not filled in into valid JSON" >&2
+		return 1
+	fi
 	mv "$dir/kernel.json.tmp" "$dir/kernel.json"
 	# The whole list first: grep -q stops reading at its match, and jupyter then
 	# dies of a broken pipe, which pipefail would report as a missing kernel.

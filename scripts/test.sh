@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: gofmt, go vet, go test ./..., a short fuzzing run of each fuzz
+# Runs every test: gofmt, go vet, go test ./..., GoMLX's own graph tests on the
+# pure-Go backend (scripts/gomlx-peer-tests.sh), a short fuzzing run of each fuzz
 # target, and every notebook executed headless in quick mode (failing on any error
 # output or on a missing promised output). Sets up first when needed (CI starts bare).
 set -uo pipefail
@@ -52,6 +53,18 @@ while read -r line; do named "$line"; done < <(
 	# A timeout's panic lists the tests still running on the lines after "running tests:".
 	sed -n '/^running tests:/,/^$/p' "$logs/go-test.log" | grep -vE '^(running tests:)?$' | sed 's/^\s*/still running at timeout: /'
 )
+
+echo "==> GoMLX's own tests of pkg/core/graph on the neuralart backend, against simplego (log: $logs/gomlx-peer.log)"
+start=$SECONDS
+if scripts/gomlx-peer-tests.sh >"$logs/gomlx-peer.log" 2>&1; then
+	pass 1
+else
+	fail 1
+	named "GoMLX peer tests (scripts/gomlx-peer-tests.sh; $logs/gomlx-peer.log)"
+	while read -r line; do named "GoMLX peer tests: $line"; done < <(grep -E '^FAIL' "$logs/gomlx-peer.log")
+fi
+grep -vE '^fails on go too|^does not pass on go' "$logs/gomlx-peer.log"
+echo "GoMLX peer tests done in $((SECONDS - start))s"
 
 # A count rather than a duration: Go 1.26's fuzz coordinator can report its own
 # -fuzztime deadline as a failure (golang/go#75804); a count has no deadline.

@@ -3,11 +3,13 @@ package backend
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 
 	"github.com/gomlx/go-xla/pkg/pjrt"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/xla"
+	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 	"github.com/pkg/errors"
 )
 
@@ -34,12 +36,35 @@ func New() (backends.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	announce.Do(func() { fmt.Fprintf(os.Stderr, "neuralart: %s: using %s; see docs/gpu.md\n", c.reason, c.describe()) })
+	announce.Do(func() {
+		fmt.Fprintf(os.Stderr, "neuralart: %s: using %s; see docs/gpu.md\n", c.reason, c.describe())
+		if warning := gemmWarning(b.Name(), simdBuild, sgemm.Accelerated, runtime.GOARCH); warning != "" {
+			fmt.Fprintf(os.Stderr, "neuralart: %s\n", warning)
+		}
+	})
 	return b, nil
 }
 
 // announce makes New say its choice once per process.
 var announce sync.Once
+
+// gemmWarning is what New says when the pure-Go backend (named backend) is
+// chosen but multiplies float32 matrices without the AVX2 kernel, or "":
+// the build lacks GOEXPERIMENT=simd (simd false) or the CPU lacks AVX2 and
+// FMA (accelerated false). Other architectures have no faster kernel to
+// miss.
+func gemmWarning(backend string, simd, accelerated bool, goarch string) string {
+	switch {
+	case backend != Name || accelerated || goarch != "amd64":
+		return ""
+	case !simd:
+		return "built without GOEXPERIMENT=simd, so matrix products run 3-8x slower, " +
+			"on gonum's pure-Go GEMM instead of the AVX2 kernel; build with GOEXPERIMENT=simd " +
+			"(e.g. GOEXPERIMENT=simd go run . or go test; the scripts and the Jupyter kernel set it)"
+	default:
+		return "this CPU lacks AVX2 or FMA, so matrix products run on gonum's pure-Go GEMM, 3-8x slower than the AVX2 kernel"
+	}
+}
 
 // choice is what New decided: a GoMLX configuration from $GOMLX_BACKEND, an
 // XLA plugin path, or (both empty) the pure-Go backend.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/go-xla/pkg/pjrt"
+	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 )
 
 func TestChoose(t *testing.T) {
@@ -66,5 +67,32 @@ func TestNewWithoutEnv(t *testing.T) {
 	}
 	if b.String() != want {
 		t.Errorf("New() without GOMLX_BACKEND = %q, want %q", b.String(), want)
+	}
+}
+
+func TestGemmWarning(t *testing.T) {
+	for _, tc := range []struct {
+		backend           string
+		simd, accelerated bool
+		goarch, want      string
+	}{
+		{Name, false, false, "amd64", "GOEXPERIMENT=simd"},
+		{Name, true, false, "amd64", "lacks AVX2"},
+		{Name, true, true, "amd64", ""},
+		{Name, false, false, "arm64", ""}, // no faster kernel to miss
+		{"xla", false, false, "amd64", ""},
+		{"go", false, false, "amd64", ""},
+	} {
+		got := gemmWarning(tc.backend, tc.simd, tc.accelerated, tc.goarch)
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("gemmWarning(%q, simd %v, accelerated %v, %s) = %q, want one containing %q",
+				tc.backend, tc.simd, tc.accelerated, tc.goarch, got, tc.want)
+		}
+	}
+	if !simdBuild && sgemm.Accelerated {
+		t.Error("the AVX2 kernel is on in a build without GOEXPERIMENT=simd on amd64: simdBuild's build tags disagree with sgemm's")
+	}
+	if simdBuild && !sgemm.Accelerated {
+		t.Logf("built with GOEXPERIMENT=simd, but this CPU lacks AVX2 or FMA: New says %q", gemmWarning(Name, simdBuild, false, "amd64"))
 	}
 }

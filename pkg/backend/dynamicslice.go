@@ -8,46 +8,78 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
-// clampedStarts converts the scalar start indices to one int32 vector,
-// clamped (as XLA does) so that a block of the given sizes fits in operand.
+// clampedStarts converts the start indices to one int32 vector, clamped (as
+// XLA does) so that a block of the given sizes fits in operand. The indices
+// are one integer scalar per axis, or (what GoMLX's graph package passes when
+// it is given one tensor) a single integer vector with one index per axis.
 func (l *lowering) clampedStarts(operand backends.Op, startIndices []backends.Op, sizes []int) backends.Op {
 	s := l.shape(operand)
 	if l.err != nil {
 		return nil
 	}
-	if len(startIndices) != s.Rank() || len(sizes) != s.Rank() {
-		l.failf("need one start index and one size per axis of operand %s, got %d start indices and sizes %v",
-			s, len(startIndices), sizes)
+	r := s.Rank()
+	if len(sizes) != r {
+		l.failf("need one size per axis of operand %s, got sizes %v", s, sizes)
 		return nil
 	}
-	parts := make([]backends.Op, len(startIndices))
-	for i, start := range startIndices {
-		ss := l.shape(start)
+	for i, size := range sizes {
+		if size < 0 || size > s.Dimensions[i] {
+			l.failf("axis %d: size %d does not fit in operand %s", i, size, s)
+			return nil
+		}
+	}
+	highest := make([]int32, r) // The largest start that keeps the block inside.
+	for i := range highest {
+		highest[i] = int32(s.Dimensions[i] - sizes[i])
+	}
+	var starts backends.Op
+	if len(startIndices) == 1 && (r != 1 || l.shape(startIndices[0]).Rank() == 1) {
+		ss := l.shape(startIndices[0])
 		if l.err != nil {
 			return nil
 		}
-		if !ss.IsScalar() || !ss.DType.IsInt() {
-			l.failf("start index #%d must be an integer scalar, got %s", i, ss)
+		if ss.Rank() != 1 || ss.Dimensions[0] != r || !ss.DType.IsInt() {
+			l.failf("start indices in one tensor must be an integer vector of %d elements (one per axis of operand %s), got %s", r, s, ss)
 			return nil
 		}
-		if sizes[i] < 0 || sizes[i] > s.Dimensions[i] {
-			l.failf("axis %d: size %d does not fit in operand %s", i, sizes[i], s)
-			return nil
-		}
+		starts = startIndices[0]
 		if ss.DType != dtypes.Int32 {
-			start = l.keep(l.b.ConvertDType(start, dtypes.Int32))
+			starts = l.keep(l.b.ConvertDType(starts, dtypes.Int32))
 		}
-		start = l.binary(l.b.Max, start, l.constant([]int32{0}))
-		start = l.binary(l.b.Min, start, l.constant([]int32{int32(s.Dimensions[i] - sizes[i])}))
-		parts[i] = l.reshape(start, 1)
+	} else {
+		if len(startIndices) != r {
+			l.failf("need one start index per axis of operand %s, got %d start indices", s, len(startIndices))
+			return nil
+		}
+		parts := make([]backends.Op, r)
+		for i, start := range startIndices {
+			ss := l.shape(start)
+			if l.err != nil {
+				return nil
+			}
+			if !ss.IsScalar() || !ss.DType.IsInt() {
+				l.failf("start index #%d must be an integer scalar, got %s", i, ss)
+				return nil
+			}
+			if ss.DType != dtypes.Int32 {
+				start = l.keep(l.b.ConvertDType(start, dtypes.Int32))
+			}
+			parts[i] = l.reshape(start, 1)
+		}
+		starts = l.concat(0, parts...)
 	}
-	return l.concat(0, parts...)
+	starts = l.binary(l.b.Max, starts, l.constant(make([]int32, r), r))
+	return l.binary(l.b.Min, starts, l.constant(highest, r))
 }
 
 // DynamicSlice extracts the block of the given sizes at startIndices (one
-// scalar per axis, clamped so the block fits). Lowering: one Gather.
+// scalar per axis, or one vector of them; clamped so the block fits).
+// Lowering: one Gather.
 func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, sliceDims []int) (backends.Op, error) {
 	l := b.lower("DynamicSlice")
+	if s := l.shape(operand); l.err == nil && s.Rank() == 0 && len(startIndices) == 0 && len(sliceDims) == 0 {
+		return l.done(l.keep(l.b.Identity(operand))) // A scalar's only slice.
+	}
 	starts := l.clampedStarts(operand, startIndices, sliceDims)
 	if l.err != nil {
 		return l.done(nil)
@@ -57,7 +89,8 @@ func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, 
 }
 
 // DynamicUpdateSlice returns operand with the block at startIndices (one
-// scalar per axis, clamped so the block fits) replaced by update.
+// scalar per axis, or one vector of them; clamped so the block fits)
+// replaced by update.
 //
 // Lowering: every operand position p gathers update[clamp(p - start)], and a
 // mask (start <= p < start + size on every axis) picks it over operand, so
@@ -72,6 +105,9 @@ func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices [
 		return l.done(nil)
 	}
 	r := s.Rank()
+	if r == 0 && len(startIndices) == 0 {
+		return l.done(l.keep(l.b.Identity(update))) // A scalar replaced whole.
+	}
 	starts := l.clampedStarts(operand, startIndices, us.Dimensions)
 	indexDims := append(slices.Clone(s.Dimensions), 1)
 	indices := make([]backends.Op, r)

@@ -41,10 +41,21 @@ func (b *Builder) Pad(x, fillValue backends.Op, axesConfig ...backends.PadAxis) 
 	if slices.Contains(dims, 0) {
 		return l.done(l.broadcast(fillValue, dims...))
 	}
+	operand := x
 	for axis, p := range axesConfig {
 		x = l.padAxis(x, fillValue, axis, p)
 	}
-	return l.done(x)
+	return l.done(l.distinct(x, operand))
+}
+
+// distinct returns x, or an Identity of it when x is operand itself (a Pad
+// or Reverse that changes nothing): simplego refuses to compile a graph whose
+// outputs repeat a node, and graph code may output both (GoMLX's TestPad does).
+func (l *lowering) distinct(x, operand backends.Op) backends.Op {
+	if l.err != nil || x != operand {
+		return x
+	}
+	return l.keep(l.b.Identity(x))
 }
 
 // padAxis pads one axis of x with the scalar fill.
@@ -136,5 +147,5 @@ func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
 	if l.err == nil && x != source {
 		b.reversed[x] = reversal{source, slices.Clone(axes)}
 	}
-	return l.done(x)
+	return l.done(l.distinct(x, source))
 }

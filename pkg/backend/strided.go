@@ -123,6 +123,9 @@ func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs [
 			operandStrides[axis] = xStrides[i]
 		}
 	}
+	if len(y) == 0 {
+		return out, nil
+	}
 	l := newStridedLoop(outShape.Dimensions, operandStrides, outShape.Strides())
 	n, step, _ := l.inner()
 	l.each(func(src, dst int) {
@@ -164,6 +167,9 @@ func execReduceSum(backend *simplego.Backend, node *simplego.Node, inputs []*sim
 		}
 	}
 	clear(y)
+	if len(x) == 0 {
+		return out, nil // sums of nothing
+	}
 	l := newStridedLoop(xShape.Dimensions, xShape.Strides(), outStrides)
 	n, _, step := l.inner()
 	l.each(func(src, dst int) {
