@@ -94,12 +94,13 @@ func (op *convOp) kernel(w []float32) *winograd.Kernel {
 	return op.transformed
 }
 
-// Winograd's algorithm pays for its transforms when there are enough
-// channels to share them: below these, the GEMM over patches is faster
-// (VGG-19's first layer has 3 input channels).
 const (
-	minWinogradInChannels  = 16
-	minWinogradOutChannels = 8
+	// minWinogradInChannels is where Winograd's algorithm starts to pay for
+	// its input transform, shared by all output channels: below it the GEMM
+	// over patches is faster (VGG-19's first layer has 3 input channels).
+	// A few output channels are no obstacle: the input gradient of that
+	// layer (64 in, 3 out) is far cheaper than its 576-row patches.
+	minWinogradInChannels = 16
 	// minF4x4Tiles is the number of 4×4 output tiles from which F(4×4, 3×3)
 	// beats F(2×2, 3×3): with fewer, its 36 GEMMs are too thin.
 	minF4x4Tiles = 64
@@ -111,7 +112,7 @@ func winogradFor(p *conv.Problem) (winograd.Algorithm, bool) {
 	one := [2]int{1, 1}
 	if p.Kernel != [2]int{3, 3} || p.Stride != one || p.KernelDilation != one || p.InputDilation != one ||
 		p.ChannelGroups > 1 || p.BatchGroups > 1 || p.PadStart[0] < 0 || p.PadStart[1] < 0 ||
-		p.InChannels < minWinogradInChannels || p.OutChannels < minWinogradOutChannels {
+		p.InChannels < minWinogradInChannels {
 		return 0, false
 	}
 	if p.Batch*((p.Output[0]+3)/4)*((p.Output[1]+3)/4) >= minF4x4Tiles {

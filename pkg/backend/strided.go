@@ -9,21 +9,28 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
-// Float32 BroadcastInDim and ReduceSum as loops over contiguous runs.
+// Float32 BroadcastInDim, ReduceSum, and Add and Mul of a broadcast
+// operand, as loops over contiguous runs.
 //
-// simplego computes both element by element through index iterators; a
-// convolution's bias add (a broadcast of [C] to [B, C, H, W]) and its
-// gradient, and batch norm's statistics (sums over B, H, W), then cost as
-// much as a small convolution. Here the axes are first merged wherever both
+// simplego computes them element by element through index iterators; a
+// convolution's bias add (a [1, C, 1, 1] operand added to [B, C, H, W]) and
+// its gradient, and batch norm's statistics (sums over B, H, W), then cost
+// as much as a small convolution. Here the axes are first merged wherever both
 // tensors step through them contiguously, so the innermost loop runs over
 // a whole plane or row: a fill, a copy, a sum or a vector add.
 
 // simplego's own executors, for other backends and dtypes.
-var simplegoBroadcastInDim, simplegoReduceSum nodeExecutor
+var simplegoBroadcastInDim, simplegoReduceSum, simplegoAdd, simplegoMul nodeExecutor
 
 func init() {
 	simplegoBroadcastInDim = replaceExecutor(backends.OpTypeBroadcastInDim, execBroadcastInDim)
 	simplegoReduceSum = replaceExecutor(backends.OpTypeReduceSum, execReduceSum)
+	simplegoAdd = replaceExecutor(backends.OpTypeAdd, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+		return execBroadcastBinary(backend, node, inputs, owned, false, simplegoAdd)
+	})
+	simplegoMul = replaceExecutor(backends.OpTypeMul, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+		return execBroadcastBinary(backend, node, inputs, owned, true, simplegoMul)
+	})
 }
 
 // stridedLoop is a nest of loops over dims stepping two tensors, a and b,
@@ -205,4 +212,63 @@ func sum32(x []float32) float32 {
 		s[i%8] += x[i]
 	}
 	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}
+
+// execBroadcastBinary adds (or multiplies, when mul) a full-size float32
+// operand and one broadcast along some axes (same rank, size 1 there);
+// everything else, equal shapes included, runs simplego's executor.
+func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
+	mul bool, fallback nodeExecutor) (*simplego.Buffer, error) {
+	if _, ours := ownBackends.Load(backend); !ours {
+		return fallback(backend, node, inputs, owned)
+	}
+	outShape := nodeShape(node)
+	full, small := inputs[0], inputs[1]
+	fullShape, err1 := backend.BufferShape(full)
+	smallShape, err2 := backend.BufferShape(small)
+	if err1 == nil && err2 == nil && smallShape.Equal(outShape) {
+		full, small, fullShape, smallShape = small, full, smallShape, fullShape
+	}
+	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || !fullShape.Equal(outShape) ||
+		smallShape.Rank() != outShape.Rank() || smallShape.Equal(outShape) || outShape.Size() == 0 {
+		return fallback(backend, node, inputs, owned)
+	}
+	a, err1 := backend.BufferData(full)
+	b, err2 := backend.BufferData(small)
+	out := backend.NewBuffer(outShape)
+	y, err3 := backend.BufferData(out)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return fallback(backend, node, inputs, owned)
+	}
+	x, v, res := a.([]float32), b.([]float32), y.([]float32)
+	smallStrides := smallShape.Strides()
+	for axis, d := range smallShape.Dimensions {
+		if d == 1 {
+			smallStrides[axis] = 0
+		}
+	}
+	l := newStridedLoop(outShape.Dimensions, outShape.Strides(), smallStrides)
+	n, _, step := l.inner()
+	l.each(func(i, j int) {
+		run, src := res[i:i+n], x[i:i+n]
+		switch {
+		case step == 0 && mul:
+			for k, s := v[j], 0; s < n; s++ {
+				run[s] = src[s] * k
+			}
+		case step == 0:
+			for k, s := v[j], 0; s < n; s++ {
+				run[s] = src[s] + k
+			}
+		case mul:
+			for s, w := range v[j : j+n] {
+				run[s] = src[s] * w
+			}
+		default:
+			for s, w := range v[j : j+n] {
+				run[s] = src[s] + w
+			}
+		}
+	})
+	return out, nil
 }

@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
-// TestBroadcastAndReduceSum runs float32 broadcasts and sums over random
+// TestBroadcastAndReduceSum runs float32 broadcasts, sums, and sums and
+// products with a broadcast operand over random
 // shapes and axes (the backend's strided loops) against float64 (simplego's
 // element-by-element executors).
 func TestBroadcastAndReduceSum(t *testing.T) {
@@ -37,6 +39,10 @@ func TestBroadcastAndReduceSum(t *testing.T) {
 			"sum":       func(x *graph.Node) *graph.Node { return graph.ReduceSum(x, axes...) },
 			"sum of broadcast": func(x *graph.Node) *graph.Node {
 				return graph.ReduceSum(graph.BroadcastToDims(x, target...), axes...)
+			},
+			"add and multiply a broadcast operand": func(x *graph.Node) *graph.Node {
+				full := graph.Iota(x.Graph(), shapes.Make(x.DType(), target...), rank-1)
+				return graph.Add(graph.Mul(x, full), graph.Add(full, x))
 			},
 		} {
 			want := execute(t, fn, x)[0]
