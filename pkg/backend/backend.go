@@ -17,11 +17,12 @@ func init() {
 
 // Backend is the project's pure-Go GoMLX backend: simplego (GoMLX's portable
 // Go backend) plus lowerings of the ops simplego lacks (Pad, Reverse,
-// SelectAndScatter, BatchNorm, DynamicSlice, DynamicUpdateSlice) and a
-// convolution computed as patches (im2col) and one DotGeneral.
+// SelectAndScatter, BatchNorm, DynamicSlice, DynamicUpdateSlice), and
+// executors of its own for float32 convolutions (Winograd, or GEMMs over
+// patches), matrix products, broadcasts and sums; see the package doc.
 //
-// Buffers, compilation and execution are simplego's: only graph building
-// differs, see Builder.
+// Buffers, compilation and scheduling are simplego's: graph building (see
+// Builder) and the executors of some ops differ.
 type Backend struct {
 	*simplego.Backend
 }
@@ -56,7 +57,7 @@ func (b *Backend) String() string { return Name }
 
 // Description says what the backend is.
 func (b *Backend) Description() string {
-	return "neuralart pure-Go backend (GoMLX simplego + lowered Pad, Reverse, SelectAndScatter, BatchNorm, DynamicSlice and im2col convolutions)"
+	return "neuralart pure-Go backend (GoMLX simplego + lowered Pad, Reverse, SelectAndScatter, BatchNorm, DynamicSlice; Winograd and GEMM convolutions)"
 }
 
 // Capabilities reports simplego's capabilities plus the lowered ops.
@@ -85,7 +86,8 @@ var loweredOps = []backends.OpType{
 // Builder returns a graph builder that lowers the ops simplego lacks.
 func (b *Backend) Builder(name string) backends.Builder {
 	return &Builder{Builder: b.Backend.Builder(name).(*simplego.Builder),
-		reversed: map[backends.Op]reversal{}, constants: map[backends.Op]bool{}}
+		reversed: map[backends.Op]reversal{}, constants: map[backends.Op]bool{},
+		zeros: map[backends.Op]bool{}, zeroExtended: map[backends.Op]zeroExtension{}}
 }
 
 // Builder is simplego's builder with the lowered ops overridden. Each
@@ -103,13 +105,20 @@ type Builder struct {
 	// constants records the graph's constants, whose derived forms (a
 	// convolution kernel's Winograd transform) can be computed once.
 	constants map[backends.Op]bool
+
+	// zeros and zeroExtended record ops known to be zeros, and ops that are
+	// another extended with zeros, so that a convolution skips a kernel's
+	// zero taps (see stripZeroTaps).
+	zeros        map[backends.Op]bool
+	zeroExtended map[backends.Op]zeroExtension
 }
 
-// Constant is simplego's, recorded in constants.
+// Constant is simplego's, recorded in constants (and zeros).
 func (b *Builder) Constant(flat any, dims ...int) (backends.Op, error) {
 	op, err := b.Builder.Constant(flat, dims...)
 	if err == nil {
 		b.constants[op] = true
+		b.zeros[op] = isZeroScalar(flat)
 	}
 	return op, err
 }

@@ -7,11 +7,14 @@ import (
 	"github.com/gomlx/gomlx/backends/shapeinference"
 )
 
-// ConvGeneral computes an XLA-style general convolution as patches (im2col)
-// and one DotGeneral. It covers every configuration XLA defines: any axes
-// layout, strides, padding (negative crops), input dilation (transposed
-// convolutions), kernel dilation, and channel or batch groups; so the
-// gradients GoMLX builds for Convolve run here too.
+// ConvGeneral computes an XLA-style general convolution. It covers every
+// configuration XLA defines: any axes layout, strides, padding (negative
+// crops), input dilation (transposed convolutions), kernel dilation, and
+// channel or batch groups; so the gradients GoMLX builds for Convolve run
+// here too. Float32 2-D convolutions run on the backend's own executor
+// (convexec.go); an input dilated by D with stride 1 is first split into
+// D×D phases (convByPhases); everything else is lowered to patches (im2col)
+// and one DotGeneral.
 //
 // Lowering, with the input in canonical [batch, channels, spatial...] order:
 //
@@ -65,6 +68,13 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	if inShape.DType != kShape.DType {
 		l.failf("input dtype %s and kernel dtype %s differ", inShape.DType, kShape.DType)
 		return l.done(nil)
+	}
+	if stripped, strippedPaddings, err := b.stripZeroTaps(kernel, axes, paddings, kernelDilations); err != nil || stripped != kernel {
+		if err != nil {
+			l.err = err
+			return l.done(nil)
+		}
+		return b.ConvGeneral(input, stripped, axes, strides, strippedPaddings, inputDilations, kernelDilations, channelGroupCount, batchGroupCount)
 	}
 	if slices.ContainsFunc(inputDilations, func(d int) bool { return d > 1 }) &&
 		!slices.ContainsFunc(strides, func(s int) bool { return s > 1 }) &&

@@ -10,17 +10,31 @@
 // time, into ops it has, so any GoMLX graph (gradients included) runs on it
 // unchanged and the same model code runs on XLA:
 //
-//   - ConvGeneral, every configuration (strides, padding, input and kernel
-//     dilation, channel and batch groups, any axes layout): patches (im2col,
-//     Chellapilla, Puri & Simard 2006) and one DotGeneral;
 //   - Pad, Reverse, SelectAndScatterMax/Min (pooling gradients),
 //     BatchNormForTraining/ForInference/Gradient, DynamicSlice and
 //     DynamicUpdateSlice;
-//   - ReduceWindow over tiling windows (pooling) as Reshape + Reduce.
+//   - ReduceWindow over tiling windows (pooling) as Reshape + Reduce;
+//   - ConvGeneral of an input dilated by D (the input gradient of a stride-D
+//     convolution) as D×D phases, stride-1 convolutions with every D-th tap.
 //
-// Its float32 DotGeneral runs on a packed, blocked GEMM (Goto & van de Geijn
-// 2008, "Anatomy of high-performance matrix multiplication") with an AVX2
-// micro-kernel when built with GOEXPERIMENT=simd, else on gonum's Sgemm.
+// and with executors of its own for the hot ops of float32 graphs, in place
+// of simplego's element-by-element loops:
+//
+//   - ConvGeneral in 2-D, every configuration: Winograd's minimal filtering
+//     (Lavin & Gray 2016) for 3×3 stride-1 convolutions with enough input
+//     channels, forward and input gradient (package internal/winograd), else
+//     a GEMM over patches built in bounded blocks straight from the strided
+//     input (im2col without the patch tensor, package internal/conv); other
+//     ranks and dtypes are lowered to patches and one DotGeneral;
+//   - DotGeneral on a packed, blocked GEMM (Goto & van de Geijn 2008,
+//     "Anatomy of high-performance matrix multiplication") with an AVX2
+//     micro-kernel when built with GOEXPERIMENT=simd, else gonum's Sgemm
+//     (package internal/sgemm);
+//   - BroadcastInDim, ReduceSum, and Add and Mul of a broadcast operand, as
+//     loops over contiguous runs.
+//
+// internals.go is the one place that reaches into simplego (its executor
+// table and node fields), pinned to GoMLX v0.26.0.
 // docs/architecture.md ("Pure-Go backend performance") has the measurements.
 //
 // Configurations that cannot be lowered return an error from the builder
