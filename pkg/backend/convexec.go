@@ -1,8 +1,12 @@
 package backend
 
 import (
+	"hash/maphash"
+	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
+	"weak"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -89,9 +93,48 @@ func (op *convOp) kernel(w []float32) *winograd.Kernel {
 	op.mu.Lock()
 	defer op.mu.Unlock()
 	if op.transformed == nil {
-		op.transformed = transform()
+		op.transformed = sharedTransform(transformKey{
+			weights: maphash.Bytes(weightsSeed, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), 4*len(w))),
+			size:    len(w), out: p.OutChannels, in: p.InChannels, strides: p.KernelStrides, flip: p.Flip,
+			algorithm: op.algorithm,
+		}, transform)
 	}
 	return op.transformed
+}
+
+// Graphs built from the same weights (a style transfer's content-target,
+// style-target and loss graphs) hold the same constant kernels, each its
+// own copy: they share one transform of each, found by the kernel's
+// contents. The table holds weak pointers, so a transform lives as long as
+// a graph that uses it.
+var (
+	transforms  sync.Map // transformKey → weak.Pointer[winograd.Kernel]
+	weightsSeed = maphash.MakeSeed()
+)
+
+// transformKey identifies a kernel transform: a hash of the kernel's
+// values, and how they are read.
+type transformKey struct {
+	weights       uint64
+	size, out, in int
+	strides       conv.Strides
+	flip          [2]bool
+	algorithm     winograd.Algorithm
+}
+
+// sharedTransform returns the live transform under key, or makes one.
+func sharedTransform(key transformKey, transform func() *winograd.Kernel) *winograd.Kernel {
+	if shared, ok := transforms.Load(key); ok {
+		if k := shared.(weak.Pointer[winograd.Kernel]).Value(); k != nil {
+			return k
+		}
+	}
+	k := transform()
+	pointer := weak.Make(k)
+	transforms.Store(key, pointer)
+	// The entry goes with the transform (the cleanup must not hold k).
+	runtime.AddCleanup(k, func(key transformKey) { transforms.CompareAndDelete(key, pointer) }, key)
+	return k
 }
 
 const (

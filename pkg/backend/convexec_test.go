@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -85,4 +87,37 @@ func TestWinogradFor(t *testing.T) {
 			t.Errorf("%s: winogradFor = %v, %v; want %v, %v", c.name, alg, ok, c.alg, c.ok)
 		}
 	}
+}
+
+// TestSharedTransform checks that kernels with the same contents share one
+// transform while one is alive, and that the table forgets it afterwards.
+func TestSharedTransform(t *testing.T) {
+	w := make([]float32, 2*3*9)
+	for i := range w {
+		w[i] = float32(i)
+	}
+	key := transformKey{weights: 12345, size: len(w), out: 2, in: 3, strides: conv.Strides{27, 9, 3, 1}}
+	calls := 0
+	transform := func() *winograd.Kernel {
+		calls++
+		return winograd.F2x2.TransformKernel(w, 2, 3, key.strides, false, false)
+	}
+	first := sharedTransform(key, transform)
+	if second := sharedTransform(key, transform); second != first || calls != 1 {
+		t.Errorf("same key: got a different transform (%v) or %d transforms, want the first and 1", second != first, calls)
+	}
+	flipped := key
+	flipped.flip = [2]bool{true, true}
+	if other := sharedTransform(flipped, transform); other == first || calls != 2 {
+		t.Errorf("flipped key: got the unflipped transform (%v) or %d transforms, want a new one and 2", other == first, calls)
+	}
+	first = nil
+	for range 100 {
+		runtime.GC()
+		if _, ok := transforms.Load(key); !ok {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Error("the table still holds a transform no graph uses")
 }

@@ -21,7 +21,8 @@ type Conv2DOptions struct {
 // v0.26 builds that gradient one tap off when the dilated kernel size
 // dilation·(k-1)+1 is even. Conv2D appends a zero tap to such kernels (and
 // one dilation of padding at the end), which gives the same output and
-// makes every gradient exact.
+// makes every gradient exact; the pure-Go backend skips such zero taps when
+// it convolves, so they cost nothing there.
 func Conv2D(x, kernel *graph.Node, opts Conv2DOptions) *graph.Node {
 	checkNCHW("Conv2D", x)
 	if kernel.Rank() != 4 || kernel.Shape().Dimensions[1] != x.Shape().Dimensions[1] {
