@@ -223,3 +223,34 @@ func ExampleDirect() {
 	fmt.Println(y)
 	// Output: [12 16 24 28]
 }
+
+// TestDirect1x1 covers 1x1 convolutions (products written as convolutions),
+// which Direct computes as matrix products on the tensors as stored, in
+// random layouts, with one spatial position or several.
+func TestDirect1x1(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	products := 0
+	for trial := range 200 {
+		var p Problem
+		p.Batch, p.InChannels, p.OutChannels = 1+rng.IntN(40), 1+rng.IntN(40), 1+rng.IntN(40)
+		p.ChannelGroups, p.BatchGroups = 1, 1
+		size := [2]int{1, 1}
+		if trial%2 == 1 {
+			size = [2]int{1 + rng.IntN(5), 1 + rng.IntN(5)}
+		}
+		p.Input, p.Output, p.Kernel = size, size, [2]int{1, 1}
+		p.Stride, p.KernelDilation, p.InputDilation = [2]int{1, 1}, [2]int{1, 1}, [2]int{1, 1}
+		var xs, ws, ys int
+		p.InputStrides, xs = layout([4]int{p.Batch, p.InChannels, size[0], size[1]}, randomPerm(rng))
+		p.KernelStrides, ws = layout([4]int{p.OutChannels, p.InChannels, 1, 1}, randomPerm(rng))
+		p.OutputStrides, ys = layout([4]int{p.Batch, p.OutChannels, size[0], size[1]}, randomPerm(rng))
+		x, w, y := random(rng, xs), random(rng, ws), make([]float32, ys)
+		if p.matMul(x, w, y) {
+			products++
+		}
+		checkDirect(t, rng, p, xs, ws, ys)
+	}
+	if products < 50 {
+		t.Errorf("only %d of 200 1x1 problems ran as matrix products", products)
+	}
+}
