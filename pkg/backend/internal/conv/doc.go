@@ -16,5 +16,7 @@
 // in a kernel gradient), multiplies it with sgemm and writes the block of y
 // in place when the output's layout allows, so memory stays a few MB
 // whatever the image size, where a patch tensor costs kernel-size times the
-// input (9× for 3×3 kernels).
+// input (9× for 3×3 kernels). A 1×1 convolution without padding or stride
+// (a matrix product written as a convolution) needs no patches at all: it
+// is multiplied on the tensors as they are stored.
 package conv
