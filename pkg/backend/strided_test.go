@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -50,4 +51,25 @@ func TestBroadcastAndReduceSum(t *testing.T) {
 			backendtest.AssertClose(t, fmt.Sprintf("trial %d %s of %v (to %v, axes %v)", trial, name, dims, target, axes), got, want, 1e-5)
 		}
 	}
+}
+
+func TestSign32(t *testing.T) {
+	nan := float32(math.NaN())
+	x := []float32{-3, -0.5, float32(math.Copysign(0, -1)), 0, 1e-40, 2, float32(math.Inf(1)), float32(math.Inf(-1)), nan}
+	want := []float32{-1, -1, float32(math.Copysign(0, -1)), 0, 1, 1, 1, -1, nan}
+	y := make([]float32, len(x))
+	sign32(y, x)
+	for i := range x {
+		if math.Float32bits(y[i]) != math.Float32bits(want[i]) && !(y[i] != y[i] && want[i] != want[i]) {
+			t.Errorf("sign of %g = %g, want %g", x[i], y[i], want[i])
+		}
+	}
+}
+
+// TestSignExecutor runs float32 Sign on the backend against float64 (simplego's).
+func TestSignExecutor(t *testing.T) {
+	x := backendtest.RandomArray(rand.New(rand.NewPCG(61, 62)), 7, 13)
+	x.Data[3] = 0
+	fn := func(x *graph.Node) *graph.Node { return graph.Sign(x) }
+	backendtest.AssertClose(t, "sign", execute32(t, fn, x), execute(t, fn, x)[0], 0)
 }
