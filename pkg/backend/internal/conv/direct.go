@@ -37,23 +37,20 @@ func Direct(p *Problem, x, w, y []float32) error {
 		p.forEachOutput(func(offset int) { y[offset] = 0 })
 		return nil
 	}
-	wide := max(minBlockColumns, patchBudget/depth)
+	// Patches are filled along their longer runs of input: P row by row
+	// straight into the GEMM's packing buffers (sgemm.MulRows), or, when a
+	// kernel is wider than the output (kernel gradients), Pᵀ in blocks,
+	// read from the problem with output and kernel swapped.
+	transposed := groups == 1 && p.Kernel[1] > p.Output[1]
+	wide := max(minBlockColumns, patchBudget/outPerGroup)
+	if transposed {
+		wide = max(minBlockColumns, patchBudget/depth)
+	}
 	// Blocks write the output in place when it stores them contiguously,
 	// else go through a scratch block (worth it when the runs are short).
 	run := p.outputRun()
 	inPlace := run >= min(columns, wide/2)
-	// Patches are filled along their longer runs of input: P, or Pᵀ when a
-	// kernel is wider than the output (kernel gradients), with P's rows
-	// read from the problem with output and kernel swapped.
-	fill, transposed := p, groups == 1 && p.Kernel[1] > p.Output[1]
-	if transposed {
-		swapped := p.swapped()
-		fill = &swapped
-	}
-
-	patch := getScratch(patchBudget)
-	defer putScratch(patch)
-	var packed, block *[]float32
+	var patch, packed, block *[]float32
 	for g := range groups {
 		a := p.kernelMatrix(w, g, outPerGroup, depth, &packed)
 		for j0 := 0; j0 < columns; {
@@ -68,22 +65,11 @@ func Direct(p *Problem, x, w, y []float32) error {
 				block = ensureScratch(block, outPerGroup*n)
 				dst = *block
 			}
-			// A block of columns deeper than the budget is summed over slices of r.
-			rowsPerSlice := min(depth, max(1, patchBudget/n))
-			for r0 := 0; r0 < depth; r0 += rowsPerSlice {
-				rows := min(rowsPerSlice, depth-r0)
-				pm := (*patch)[:rows*n]
-				mul := sgemm.Mul
-				if r0 > 0 {
-					mul = sgemm.MulAdd
-				}
-				if transposed {
-					fill.fillPatch(pm, x, 0, j0, n, r0, rows)
-					mul(false, true, outPerGroup, n, rows, a[r0:], depth, pm, rows, dst, ldc)
-				} else {
-					fill.fillPatch(pm, x, g, r0, rows, j0, n)
-					mul(false, false, outPerGroup, n, rows, a[r0:], depth, pm, n, dst, ldc)
-				}
+			if !transposed {
+				sgemm.MulRows(false, outPerGroup, n, depth, a, depth, patchRows{p, x, g, j0}, dst, ldc)
+			} else {
+				patch = ensureScratch(patch, patchBudget)
+				p.mulTransposedPatches(a, x, j0, n, depth, outPerGroup, *patch, dst, ldc)
 			}
 			if !inPlace {
 				p.scatter(y, dst, g*outPerGroup, outPerGroup, j0, n)
@@ -91,9 +77,38 @@ func Direct(p *Problem, x, w, y []float32) error {
 			j0 += n
 		}
 	}
+	putScratch(patch)
 	putScratch(packed)
 	putScratch(block)
 	return nil
+}
+
+// patchRows are the rows of group g's patch matrix P from column j0 on.
+type patchRows struct {
+	p  *Problem
+	x  []float32
+	g  int
+	j0 int
+}
+
+func (r patchRows) Row(dst []float32, row, j int) { r.p.fillRow(dst, r.x, r.g, row, r.j0+j) }
+
+// mulTransposedPatches sets dst (ldc) to the kernel matrix a times the
+// columns j0…j0+n-1 of P, filling Pᵀ from the swapped problem in slices of
+// r that fit patch, summed.
+func (p *Problem) mulTransposedPatches(a, x []float32, j0, n, depth, outs int, patch, dst []float32, ldc int) {
+	swapped := p.swapped()
+	rowsPerSlice := min(depth, max(1, len(patch)/n))
+	for r0 := 0; r0 < depth; r0 += rowsPerSlice {
+		rows := min(rowsPerSlice, depth-r0)
+		pm := patch[:rows*n]
+		swapped.fillPatch(pm, x, 0, j0, n, r0, rows)
+		mul := sgemm.Mul
+		if r0 > 0 {
+			mul = sgemm.MulAdd
+		}
+		mul(false, true, outs, n, rows, a[r0:], depth, pm, rows, dst, ldc)
+	}
 }
 
 // swapped is the problem with the output positions and kernel taps, and the

@@ -36,9 +36,9 @@ func (p *Problem) matMul(x, w, y []float32) bool {
 	ks := p.KernelStrides
 	// C = W·P (or, with a column-major C, Cᵀ = Pᵀ·Wᵀ): each operand is
 	// either row-major or transposed in memory, else the problem is declined.
-	wRows, wTrans, ok1 := ld(ks[0], ks[1])
-	pRows, pTrans, ok2 := ld(xs[1], xCol)
-	cRows, cTrans, ok3 := ld(ys[1], yCol)
+	wRows, wTrans, ok1 := ld(ks[0], ks[1], p.OutChannels, p.InChannels)
+	pRows, pTrans, ok2 := ld(xs[1], xCol, p.InChannels, columns)
+	cRows, cTrans, ok3 := ld(ys[1], yCol, p.OutChannels, columns)
 	if !ok1 || !ok2 || !ok3 {
 		return false
 	}
@@ -53,15 +53,20 @@ func (p *Problem) matMul(x, w, y []float32) bool {
 	return true
 }
 
-// ld describes a matrix with row stride rows and column stride cols as
-// sgemm reads it: row-major with leading dimension rows, or (transposed)
-// column-major with leading dimension cols; false when neither stride is 1.
-func ld(rows, cols int) (leading int, transposed, ok bool) {
+// ld describes an nRows×nCols matrix with the given row and column strides
+// as sgemm reads it: row-major with a leading dimension, or transposed
+// (column-major); false when it is neither. A stride along an axis of size
+// 1 is never used, so such a matrix can be read either way.
+func ld(rowStride, colStride, nRows, nCols int) (leading int, transposed, ok bool) {
 	switch {
-	case cols == 1:
-		return max(rows, 1), false, true
-	case rows == 1:
-		return max(cols, 1), true, true
+	case nRows == 1 && colStride == 1, nRows == 1 && nCols == 1:
+		return max(nCols, 1), false, true
+	case nCols == 1 && rowStride == 1:
+		return max(nRows, 1), true, true
+	case colStride == 1 || nCols == 1:
+		return rowStride, false, rowStride >= nCols
+	case rowStride == 1 || nRows == 1:
+		return colStride, true, colStride >= nRows
 	}
 	return 0, false, false
 }

@@ -40,7 +40,7 @@ func mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ld
 		return
 	}
 	if Accelerated {
-		mulBlocked(view{a, lda, transA}, view{b, ldb, transB}, m, n, k, c, ldc, accumulate, transposeC(m, n))
+		mulBlocked(view{data: a, ld: lda, transposed: transA}, view{data: b, ld: ldb, transposed: transB}, m, n, k, c, ldc, accumulate, transposeC(m, n))
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -57,12 +57,50 @@ func mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ld
 	gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
 }
 
-// view is a stored matrix: element (i, j) of op(X) is data[i*ld+j], or
-// data[j*ld+i] when transposed.
+// Rows is a k×n matrix that writes its rows on request instead of being
+// stored (a convolution's patches, filled straight from the image): Row sets
+// dst to the elements j, j+1, … of row p.
+type Rows interface {
+	Row(dst []float32, p, j int)
+}
+
+// MulRows sets C = op(A)·B for a B given by its rows: each block of B is
+// written by B.Row into the GEMM's own packing buffers, so B is never whole
+// in memory.
+func MulRows(transA bool, m, n, k int, a []float32, lda int, b Rows, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	if Accelerated {
+		mulBlocked(view{data: a, ld: lda, transposed: transA}, view{rows: b}, m, n, k, c, ldc, false, false)
+		return
+	}
+	// gonum multiplies stored matrices: B a block of nc columns at a time.
+	block := make([]float32, k*min(n, nc))
+	for j := 0; j < n; j += nc {
+		nb := min(nc, n-j)
+		for p := range k {
+			b.Row(block[p*nb:(p+1)*nb], p, j)
+		}
+		mul(transA, false, m, nb, k, a, lda, block, nb, c[j:], ldc, false)
+	}
+}
+
+// view is a matrix: element (i, j) of op(X) is data[i*ld+j], or
+// data[j*ld+i] when transposed; or, when rows is set, element
+// (row0+i, col0+j) of rows (never transposed).
 type view struct {
 	data       []float32
 	ld         int
 	transposed bool
+	rows       Rows
+	row0, col0 int
 }
 
 func (v view) at(i, j int) float32 {
@@ -80,6 +118,10 @@ func (v view) t() view {
 
 // sub returns the view of op(X)[i:, j:].
 func (v view) sub(i, j int) view {
+	if v.rows != nil {
+		v.row0, v.col0 = v.row0+i, v.col0+j
+		return v
+	}
 	if v.transposed {
 		i, j = j, i
 	}
@@ -107,7 +149,7 @@ const (
 // tiles transposed, which makes op(B) the operand packA broadcasts: see
 // transposeC for when that pays. transposeC requires n ≤ maxTransposed.
 func mulBlocked(a, b view, m, n, k int, c []float32, ldc int, accumulate, transposeC bool) {
-	out := view{c, ldc, false}
+	out := view{data: c, ld: ldc}
 	if transposeC {
 		a, b, m, n = b.t(), a.t(), n, m
 		out.transposed = true
@@ -162,6 +204,8 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 type panels struct {
 	a [kc * mr * 8]float32
 	b [kc * nc]float32
+	// row receives one row of a Rows operand on its way into b's panels.
+	row [nc]float32
 }
 
 var panelPool = sync.Pool{New: func() any { return new(panels) }}
@@ -178,7 +222,7 @@ func mulSerial(a, b view, m, n, k int, c view, accumulate bool) {
 		defer scratchPool.Put(s)
 		for jc := 0; jc < n; jc += nc {
 			nb := min(nc, n-jc)
-			block := view{s[:m*nb], nb, false}
+			block := view{data: s[:m*nb], ld: nb}
 			mulSerial(a, b.sub(0, jc), m, nb, k, block, false)
 			addTransposed(c.sub(0, jc), block, m, nb, accumulate)
 		}
@@ -193,7 +237,7 @@ func mulSerial(a, b view, m, n, k int, c view, accumulate bool) {
 			kb := min(kc, k-pc)
 			kp := (kb + 3) &^ 3 // the kernel's steps, over zero padding
 			overwrite := pc == 0 && !accumulate
-			packB(p.b[:], b.sub(pc, jc), kb, kp, nb)
+			packB(p.b[:], b.sub(pc, jc), kb, kp, nb, &p.row)
 			for ir := 0; ir < m; ir += mr {
 				rows := min(mr, m-ir)
 				packA(p.a[:], a.sub(ir, pc), rows, kb, kp)
@@ -290,7 +334,23 @@ func packA(dst []float32, a view, rows, kb, kp int) {
 // transposed it transposes 8×8 blocks of B in registers rather than
 // gathering each k step from nr rows: Cᵀ's products (see transposeC) pack
 // A this way.
-func packB(dst []float32, b view, kb, kp, nb int) {
+func packB(dst []float32, b view, kb, kp, nb int, row *[nc]float32) {
+	if b.rows != nil {
+		// Each row of B, written into the L1-sized row buffer, goes out to
+		// the panels nr columns at a time.
+		for p := range kb {
+			r := row[:nb]
+			b.rows.Row(r, b.row0+p, b.col0)
+			for jr := 0; jr < nb; jr += nr {
+				panel := dst[jr*kp+p*nr : jr*kp+(p+1)*nr]
+				clear(panel[copy(panel, r[jr:min(jr+nr, nb)]):])
+			}
+		}
+		for jr := 0; jr < nb; jr += nr {
+			clear(dst[jr*kp+kb*nr : (jr+nr)*kp])
+		}
+		return
+	}
 	for jr := 0; jr < nb; jr += nr {
 		panel := dst[jr*kp : (jr+nr)*kp]
 		cols := min(nr, nb-jr)

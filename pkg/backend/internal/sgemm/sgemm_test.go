@@ -88,10 +88,45 @@ func TestMulOrientation(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%dx%dx%d/transposeC=%v", s[0], s[1], s[2], transposeC), func(t *testing.T) {
 				checkMul(t, rng, s, func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
-					mulBlocked(view{a, lda, transA}, view{b, ldb, transB}, m, n, k, c, ldc, accumulate, transposeC)
+					mulBlocked(view{data: a, ld: lda, transposed: transA}, view{data: b, ld: ldb, transposed: transB}, m, n, k, c, ldc, accumulate, transposeC)
 				})
 			})
 		}
+	}
+}
+
+// storedRows is a stored matrix seen through the Rows interface.
+type storedRows view
+
+func (r storedRows) Row(dst []float32, p, j int) {
+	for q := range dst {
+		dst[q] = view(r).at(p, j+q)
+	}
+}
+
+// TestMulRows checks MulRows, B given row by row, against naive, through
+// checkMul: for the cases MulRows covers (setting C), with B stored plain
+// or transposed behind the interface.
+func TestMulRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	sizes := [][3]int{{1, 1, 1}, {5, 16, 4}, {7, 33, 130}, {130, 40, 300}, {37, 2100, 19}, {300, 3, 520}}
+	for range 10 {
+		sizes = append(sizes, [3]int{1 + rng.IntN(150), 1 + rng.IntN(1500), 1 + rng.IntN(400)})
+	}
+	for _, s := range sizes {
+		checkMul(t, rng, s, func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
+			if accumulate { // MulRows sets C: accumulate by hand
+				sum := make([]float32, m*n)
+				MulRows(transA, m, n, k, a, lda, storedRows{data: b, ld: ldb, transposed: transB}, sum, n)
+				for i := range m {
+					for j := range n {
+						c[i*ldc+j] += sum[i*n+j]
+					}
+				}
+				return
+			}
+			MulRows(transA, m, n, k, a, lda, storedRows{data: b, ld: ldb, transposed: transB}, c, ldc)
+		})
 	}
 }
 
@@ -112,8 +147,8 @@ func checkMul(t *testing.T, rng *rand.Rand, s [3]int, mul mulFunc) {
 			if trans[1] {
 				ldb = k + 5
 			}
-			a := view{random(rng, max(m, k)*lda), lda, trans[0]}
-			b := view{random(rng, max(n, k)*ldb), ldb, trans[1]}
+			a := view{data: random(rng, max(m, k)*lda), ld: lda, transposed: trans[0]}
+			b := view{data: random(rng, max(n, k)*ldb), ld: ldb, transposed: trans[1]}
 			// C's rows are padded, and a guard row follows them within
 			// the slice mul gets.
 			ldc := n + 4
