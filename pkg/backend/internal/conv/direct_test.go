@@ -173,25 +173,30 @@ func TestDirectBlocks(t *testing.T) {
 		{"kernel gradient", 17, 300, 5, 20, 18, 1, 0, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var p Problem
-			p.Batch, p.InChannels, p.OutChannels = c.batch, c.in, c.out
-			p.ChannelGroups, p.BatchGroups = 1, 1
-			for a := range 2 {
-				p.Input[a], p.Kernel[a], p.Stride[a], p.PadStart[a] = c.size, c.kernel, c.stride, c.pad
-				p.KernelDilation[a], p.InputDilation[a] = 1, 1
-				p.Output[a] = (c.size+2*c.pad-c.kernel)/c.stride + 1
-			}
-			var xs, ws, ys int
-			p.InputStrides, xs = layout([4]int{p.Batch, p.InChannels, c.size, c.size}, [4]int{0, 1, 2, 3})
-			p.KernelStrides, ws = layout([4]int{p.OutChannels, p.InChannels, c.kernel, c.kernel}, [4]int{0, 1, 2, 3})
 			outPerm := [4]int{0, 1, 2, 3}
 			if c.transposedOutputBatch {
 				outPerm = [4]int{1, 0, 2, 3}
 			}
-			p.OutputStrides, ys = layout([4]int{p.Batch, p.OutChannels, p.Output[0], p.Output[1]}, outPerm)
+			p, xs, ws, ys := squareProblem(c.batch, c.in, c.out, c.size, c.kernel, c.stride, c.pad, outPerm)
 			checkDirect(t, rng, p, xs, ws, ys)
 		})
 	}
+}
+
+// squareProblem is a convolution of square images and kernels, NCHW input
+// and OIHW kernel, the output's axes stored in the order outPerm, and its
+// tensors' sizes.
+func squareProblem(batch, in, out, size, kernel, stride, pad int, outPerm [4]int) (p Problem, xs, ws, ys int) {
+	p.Batch, p.InChannels, p.OutChannels, p.ChannelGroups, p.BatchGroups = batch, in, out, 1, 1
+	for a := range 2 {
+		p.Input[a], p.Kernel[a], p.Stride[a], p.PadStart[a] = size, kernel, stride, pad
+		p.KernelDilation[a], p.InputDilation[a] = 1, 1
+		p.Output[a] = (size+2*pad-kernel)/stride + 1
+	}
+	p.InputStrides, xs = layout([4]int{batch, in, size, size}, [4]int{0, 1, 2, 3})
+	p.KernelStrides, ws = layout([4]int{out, in, kernel, kernel}, [4]int{0, 1, 2, 3})
+	p.OutputStrides, ys = layout([4]int{batch, out, p.Output[0], p.Output[1]}, outPerm)
+	return p, xs, ws, ys
 }
 
 func TestDirectRejects(t *testing.T) {
