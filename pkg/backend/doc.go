@@ -10,9 +10,9 @@
 // time, into ops it has, so any GoMLX graph (gradients included) runs on it
 // unchanged and the same model code runs on XLA:
 //
-//   - Pad, Reverse, SelectAndScatterMax/Min (pooling gradients),
-//     BatchNormForTraining/ForInference/Gradient, DynamicSlice and
-//     DynamicUpdateSlice;
+//   - Pad, Reverse, SelectAndScatterMax/Min (pooling gradients; float32 ones
+//     run on an executor, below), BatchNormForTraining/ForInference/Gradient,
+//     DynamicSlice and DynamicUpdateSlice;
 //   - ReduceWindow over tiling windows (pooling) as Reshape + Reduce;
 //   - ConvGeneral of an input dilated by D (the input gradient of a stride-D
 //     convolution) as D×D phases, stride-1 convolutions with every D-th tap.
@@ -30,8 +30,9 @@
 //     "Anatomy of high-performance matrix multiplication") with an AVX2
 //     micro-kernel when built with GOEXPERIMENT=simd, else gonum's Sgemm
 //     (package internal/sgemm);
+//   - SelectAndScatterMax/Min (pooling gradients) as one pass;
 //   - BroadcastInDim, ReduceSum, and Add and Mul of a broadcast operand, as
-//     loops over contiguous runs.
+//     loops over contiguous runs; a branch-free Sign.
 //
 // internals.go is the one place that reaches into simplego (its executor
 // table and node fields), pinned to GoMLX v0.26.0.

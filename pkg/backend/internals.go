@@ -12,8 +12,10 @@ import (
 // The one place that reaches into simplego's internals, pinned to GoMLX
 // v0.26.0: simplego offers no way to add an executor, so replaceExecutor
 // swaps an entry of its table of node executors (a linkname to an
-// unexported variable), and nodeData/setNodeData/nodeShape read and write a
-// node's unexported fields through reflect. internalsPresent checks that
+// unexported variable), nodeData/setNodeData/nodeShape read and write a
+// node's unexported fields through reflect, and simplegoNewNode (in
+// poolexec.go, a linkname to simplego's node constructor) makes nodes of an
+// op simplego lacks. internalsPresent checks that
 // those fields still exist; when they do not (a GoMLX upgrade changed
 // them), nothing is replaced and every op runs simplego's own executor,
 // which TestInternalsPresent reports.

@@ -19,17 +19,27 @@ import (
 // graph package does not expose) and runs it on float64 inputs.
 func runOp(t *testing.T, build func(b backends.Builder, in []backends.Op) (backends.Op, error), inputs ...array) (array, error) {
 	t.Helper()
+	return runOpIn(t, dtypes.Float64, build, inputs...)
+}
+
+// runOpIn is runOp with float32 or float64 inputs and output.
+func runOpIn(t *testing.T, dtype dtypes.DType, build func(b backends.Builder, in []backends.Op) (backends.Op, error), inputs ...array) (array, error) {
+	t.Helper()
 	be := testBackend()
 	b := be.Builder(t.Name())
 	params := make([]backends.Op, len(inputs))
 	buffers := make([]backends.Buffer, len(inputs))
 	for i, in := range inputs {
-		shape := shapes.Make(dtypes.Float64, in.Dims...)
+		shape := shapes.Make(dtype, in.Dims...)
 		var err error
 		if params[i], err = b.Parameter(fmt.Sprint("x", i), shape, nil); err != nil {
 			t.Fatal(err)
 		}
-		if buffers[i], err = be.BufferFromFlatData(0, in.Data, shape); err != nil {
+		var flat any = in.Data
+		if dtype == dtypes.Float32 {
+			flat = tensorsFlat32(in)
+		}
+		if buffers[i], err = be.BufferFromFlatData(0, flat, shape); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -47,10 +57,29 @@ func runOp(t *testing.T, build func(b backends.Builder, in []backends.Op) (backe
 	}
 	shape, _ := be.BufferShape(outs[0])
 	result := backendtest.NewArray(shape.Dimensions...)
+	if dtype == dtypes.Float32 {
+		flat := make([]float32, len(result.Data))
+		if err := be.BufferToFlatData(outs[0], flat); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range flat {
+			result.Data[i] = float64(v)
+		}
+		return result, nil
+	}
 	if err := be.BufferToFlatData(outs[0], result.Data); err != nil {
 		t.Fatal(err)
 	}
 	return result, nil
+}
+
+// tensorsFlat32 is a's data as float32.
+func tensorsFlat32(a array) []float32 {
+	flat := make([]float32, len(a.Data))
+	for i, v := range a.Data {
+		flat[i] = float32(v)
+	}
+	return flat
 }
 
 func referencePad(x array, fill float64, config []backends.PadAxis) array {
@@ -224,16 +253,19 @@ func TestSelectAndScatter(t *testing.T) {
 		source := backendtest.RandomArray(rng, srcDims...)
 		for _, isMax := range []bool{true, false} {
 			want := referenceSelectAndScatter(x, source, c.window, c.strides, c.paddings, isMax)
-			got, err := runOp(t, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
-				if isMax {
-					return b.SelectAndScatterMax(in[0], in[1], c.window, c.strides, c.paddings)
+			// float64 runs the lowering, float32 the backend's executor.
+			for _, dtype := range []dtypes.DType{dtypes.Float64, dtypes.Float32} {
+				got, err := runOpIn(t, dtype, func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+					if isMax {
+						return b.SelectAndScatterMax(in[0], in[1], c.window, c.strides, c.paddings)
+					}
+					return b.SelectAndScatterMin(in[0], in[1], c.window, c.strides, c.paddings)
+				}, x, source)
+				if err != nil {
+					t.Fatalf("#%d %+v %s: %v", i, c, dtype, err)
 				}
-				return b.SelectAndScatterMin(in[0], in[1], c.window, c.strides, c.paddings)
-			}, x, source)
-			if err != nil {
-				t.Fatalf("#%d %+v: %v", i, c, err)
+				backendtest.AssertClose(t, fmt.Sprintf("#%d max=%v %+v %s", i, isMax, c, dtype), got, want, 1e-6)
 			}
-			backendtest.AssertClose(t, fmt.Sprintf("#%d max=%v %+v", i, isMax, c), got, want, 1e-12)
 		}
 	}
 }

@@ -64,6 +64,13 @@ func (b *Builder) selectAndScatter(op string, isMax bool, operand, source backen
 	if l.err != nil {
 		return l.done(nil)
 	}
+	opType := backends.OpTypeSelectAndScatterMin
+	if isMax {
+		opType = backends.OpTypeSelectAndScatterMax
+	}
+	if y, ok := b.selectAndScatterByExecutor(opType, isMax, operand, source, xs, ss, windowDimensions, windowStrides, paddings); ok {
+		return y, nil
+	}
 
 	fill := l.constantOf(xs.DType.HighestValue())
 	if isMax {
