@@ -13,9 +13,8 @@ import (
 // v0.26.0: simplego offers no way to add an executor, so replaceExecutor
 // swaps an entry of its table of node executors (a linkname to an
 // unexported variable), nodeData/setNodeData/nodeShape read and write a
-// node's unexported fields through reflect, and simplegoNewNode (in
-// poolexec.go, a linkname to simplego's node constructor) makes nodes of an
-// op simplego lacks. internalsPresent checks that
+// node's unexported fields through reflect, and simplegoNewNode (a linkname
+// to simplego's node constructor) makes nodes of an op simplego lacks. internalsPresent checks that
 // those fields still exist; when they do not (a GoMLX upgrade changed
 // them), nothing is replaced and every op runs simplego's own executor,
 // which TestInternalsPresent reports.
@@ -24,6 +23,9 @@ type nodeExecutor = func(backend *simplego.Backend, node *simplego.Node, inputs 
 
 //go:linkname simplegoExecutors github.com/gomlx/gomlx/backends/simplego.nodeExecutors
 var simplegoExecutors [backends.OpTypeLast]nodeExecutor
+
+//go:linkname simplegoNewNode github.com/gomlx/gomlx/backends/simplego.(*Builder).newNode
+func simplegoNewNode(b *simplego.Builder, opType backends.OpType, shape shapes.Shape, inputs ...*simplego.Node) *simplego.Node
 
 // internalsPresent reports whether simplego's Node still has the fields read here.
 var internalsPresent = func() bool {

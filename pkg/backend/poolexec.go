@@ -2,7 +2,6 @@ package backend
 
 import (
 	"slices"
-	_ "unsafe" // go:linkname
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -18,10 +17,7 @@ import (
 // from a strided Slice per window position, Equals, selects and an
 // interleave, a dozen passes over the activations: VGG-19's four pools took
 // as long as a large convolution. simplego has no such op, so the node is
-// made with simplego's own node constructor (see internals.go).
-
-//go:linkname simplegoNewNode github.com/gomlx/gomlx/backends/simplego.(*Builder).newNode
-func simplegoNewNode(b *simplego.Builder, opType backends.OpType, shape shapes.Shape, inputs ...*simplego.Node) *simplego.Node
+// made with simplego's own node constructor (simplegoNewNode).
 
 func init() {
 	replaceExecutor(backends.OpTypeSelectAndScatterMax, execSelectAndScatter)
