@@ -87,6 +87,9 @@ func (d *pyDict) set(k, v any) error {
 		return fmt.Errorf("dict key of type %T", k)
 	}
 	if _, ok := d.values[k]; !ok {
+		if len(d.keys) >= maxItems {
+			return fmt.Errorf("a dict of more than %d items (the limit for a state_dict)", maxItems)
+		}
 		d.keys = append(d.keys, k)
 	}
 	d.values[k] = v
@@ -112,8 +115,21 @@ type unpickler struct {
 	persist func(pid any) (any, error)
 }
 
-// maxMemo bounds the memo table; a state_dict of a few hundred tensors uses a few thousand entries.
-const maxMemo = 1 << 20
+// Bounds on the unpickler's memory, generous for any real state_dict, far
+// too small for a hostile stream to exhaust memory with a few bytes per op.
+const (
+	// maxMemo bounds the memo table; torch.save memoizes about ten objects per
+	// tensor, so a state_dict of a few hundred tensors uses a few thousand entries.
+	maxMemo = 1 << 18
+	// maxStack bounds the values on the stack: the pickler pushes at most
+	// 1000 dict or list items (2000 values) between marks.
+	maxStack = 1 << 17
+	// maxMarks bounds how deeply MARKs nest: one per tuple, list or dict
+	// being built inside another, a handful in a state_dict.
+	maxMarks = 1 << 10
+	// maxItems bounds the items of one list or dict.
+	maxItems = 1 << 18
+)
 
 func (u *unpickler) errorf(format string, args ...any) error {
 	return fmt.Errorf("pickle at byte %d: %s", u.pos, fmt.Sprintf(format, args...))
@@ -122,6 +138,14 @@ func (u *unpickler) errorf(format string, args ...any) error {
 func (u *unpickler) read(n int64) ([]byte, error) {
 	if n < 0 || n > u.limit-u.pos {
 		return nil, u.errorf("a length of %d bytes runs past the end of the data", n)
+	}
+	if n <= 64<<10 { // small reads (nearly all of them) need no buffer growth
+		b := make([]byte, n)
+		if _, err := io.ReadFull(u.r, b); err != nil {
+			return nil, u.errorf("truncated: %v", err)
+		}
+		u.pos += n
+		return b, nil
 	}
 	// Grow the buffer as bytes arrive rather than trusting a length field
 	// (the limit of a compressed zip entry is only what its header claims).
@@ -162,6 +186,7 @@ func (u *unpickler) readLine() (string, error) {
 	}
 }
 
+// push pushes v; a stack over maxStack is an error at the next step.
 func (u *unpickler) push(v any) { u.stack = append(u.stack, v) }
 
 func (u *unpickler) pop() (any, error) {
@@ -221,8 +246,8 @@ func (u *unpickler) memoize(idx uint32) error {
 	if err != nil {
 		return err
 	}
-	if len(u.memo) >= maxMemo {
-		return u.errorf("more than %d memo entries", maxMemo)
+	if _, ok := u.memo[idx]; !ok && len(u.memo) >= maxMemo {
+		return u.errorf("more than %d memo entries (the limit for a state_dict)", maxMemo)
 	}
 	u.memo[idx] = v
 	return nil
@@ -243,11 +268,14 @@ func (u *unpickler) load() (any, error) {
 		u.memo = map[uint32]any{}
 	}
 	for {
-		b, err := u.read(1)
-		if err != nil {
-			return nil, err
+		if u.pos >= u.limit {
+			return nil, u.errorf("truncated: no STOP opcode before the end of the data")
 		}
-		op := b[0]
+		op, err := u.r.ReadByte()
+		if err != nil {
+			return nil, u.errorf("truncated: %v", err)
+		}
+		u.pos++
 		if op == opStop {
 			v, err := u.pop()
 			if err != nil {
@@ -257,6 +285,9 @@ func (u *unpickler) load() (any, error) {
 		}
 		if err := u.step(op); err != nil {
 			return nil, err
+		}
+		if len(u.stack) > maxStack {
+			return nil, u.errorf("more than %d values on the stack (the limit for a state_dict)", maxStack)
 		}
 	}
 }
@@ -276,6 +307,9 @@ func (u *unpickler) step(op byte) error {
 		_, err := u.readUint(8)
 		return err
 	case opMark:
+		if len(u.marks) >= maxMarks {
+			return u.errorf("more than %d nested MARKs (the limit for a state_dict)", maxMarks)
+		}
 		u.marks = append(u.marks, len(u.stack))
 	case opPop:
 		_, err := u.pop()
@@ -395,6 +429,9 @@ func (u *unpickler) step(op byte) error {
 		l, ok := top.(*pyList)
 		if !ok {
 			return u.errorf("APPEND to a %T, not a list", top)
+		}
+		if len(items) > maxItems-len(l.items) {
+			return u.errorf("a list of more than %d items (the limit for a state_dict)", maxItems)
 		}
 		l.items = append(l.items, items...)
 	case opEmptyDict:
@@ -567,6 +604,15 @@ func describe(v any) string {
 	switch v := v.(type) {
 	case pyGlobal:
 		return v.module + "." + v.name
+	case nil:
+		return "None"
+	case int64, bool:
+		return fmt.Sprint(v)
+	case *big.Int:
+		if v.BitLen() > 128 {
+			return fmt.Sprintf("an int of %d bits", v.BitLen())
+		}
+		return v.String()
 	case string:
 		if len(v) > 40 {
 			v = v[:40] + "..."

@@ -39,8 +39,8 @@ type pyStorage struct {
 type pyTensor struct {
 	storage *pyStorage
 	offset  int64
-	shape   []int
-	strides []int
+	shape   []any // int64 or *big.Int, checked by checkDims
+	strides []any
 }
 
 // stateDictCalls are the only functions a state_dict pickle may call.
@@ -106,7 +106,7 @@ func rebuildTensor(args pyTuple) (any, error) {
 	}
 	offset, ok := args[1].(int64)
 	if !ok {
-		return nil, fmt.Errorf("storage offset is a %T, not an int", args[1])
+		return nil, fmt.Errorf("storage offset is a %s, not an int", describe(args[1]))
 	}
 	shape, err := intTuple(args[2], "size")
 	if err != nil {
@@ -117,21 +117,39 @@ func rebuildTensor(args pyTuple) (any, error) {
 		return nil, err
 	}
 	if len(strides) != len(shape) {
-		return nil, fmt.Errorf("size %v and stride %v differ in length", shape, strides)
+		return nil, fmt.Errorf("size %s and stride %s differ in length", describe(args[2]), describe(args[3]))
 	}
 	return &pyTensor{storage: st, offset: offset, shape: shape, strides: strides}, nil
 }
 
-func intTuple(v any, what string) ([]int, error) {
+// intTuple returns the ints of a size or stride tuple. Their ranges are
+// checked later, by checkDims, where the tensor's name is known.
+func intTuple(v any, what string) ([]any, error) {
 	t, ok := v.(pyTuple)
 	if !ok {
-		return nil, fmt.Errorf("%s is a %T, not a tuple", what, v)
+		return nil, fmt.Errorf("%s is a %s, not a tuple", what, describe(v))
 	}
-	out := make([]int, len(t))
 	for i, x := range t {
+		switch x.(type) {
+		case int64, *big.Int:
+		default:
+			return nil, fmt.Errorf("%s %s: element %d is a %s, not an int", what, describe(t), i, describe(x))
+		}
+	}
+	return t, nil
+}
+
+// checkDims converts the ints of a size or stride tuple, refusing negative
+// values and values above maxElements.
+func checkDims(v []any, what string) ([]int, error) {
+	out := make([]int, len(v))
+	for i, x := range v {
 		n, ok := x.(int64)
-		if !ok || n < 0 || n > maxElements {
-			return nil, fmt.Errorf("%s %s is not a tuple of sizes", what, describe(t))
+		switch {
+		case !ok || n > maxElements:
+			return nil, fmt.Errorf("%s %s (dimension %d of %s) exceeds the limit of 2^50", what, describe(x), i, describe(pyTuple(v)))
+		case n < 0:
+			return nil, fmt.Errorf("%s %d (dimension %d of %s) is negative", what, n, i, describe(pyTuple(v)))
 		}
 		out[i] = int(n)
 	}
@@ -170,8 +188,13 @@ func storageID(t pyTuple) (*pyStorage, error) {
 		return nil, fmt.Errorf("storage key is a %T, not a string", t[2])
 	}
 	numel, ok := t[4].(int64)
-	if !ok || numel < 0 || numel > maxElements {
-		return nil, fmt.Errorf("storage size %s", describe(t[4]))
+	switch _, isBig := t[4].(*big.Int); {
+	case isBig || ok && numel > maxElements:
+		return nil, fmt.Errorf("storage %q: size %s elements exceeds the limit of 2^50", key, describe(t[4]))
+	case !ok:
+		return nil, fmt.Errorf("storage %q: size is a %s, not an int", key, describe(t[4]))
+	case numel < 0:
+		return nil, fmt.Errorf("storage %q: size %d elements is negative", key, numel)
 	}
 	return &pyStorage{dtype: dtype, root: key, numel: numel}, nil
 }
@@ -215,7 +238,18 @@ func buildEntries(f *File, tensors map[string]*pyTensor, resolve func(*pyStorage
 		if err != nil {
 			return fmt.Errorf("weights: %s: tensor %q: %v", f.name, name, err)
 		}
-		e := &entry{dtype: t.storage.dtype, shape: t.shape, strides: t.strides, offset: t.offset + t.storage.offset, storage: st}
+		shape, err := checkDims(t.shape, "size")
+		if err != nil {
+			return fmt.Errorf("weights: %s: tensor %q: %v", f.name, name, err)
+		}
+		strides, err := checkDims(t.strides, "stride")
+		if err != nil {
+			return fmt.Errorf("weights: %s: tensor %q: %v", f.name, name, err)
+		}
+		if t.offset < 0 || t.offset > maxElements {
+			return fmt.Errorf("weights: %s: tensor %q: storage offset %d is outside [0, 2^50]", f.name, name, t.offset)
+		}
+		e := &entry{dtype: t.storage.dtype, shape: shape, strides: strides, offset: t.offset + t.storage.offset, storage: st}
 		if err := checkEntry(e); err != nil {
 			return fmt.Errorf("weights: %s: tensor %q: %v", f.name, name, err)
 		}
@@ -283,11 +317,12 @@ func readTorchZip(r io.ReaderAt, size int64, name string) (*File, error) {
 		if !ok {
 			return nil, fmt.Errorf("storage %q: no zip entry %sdata/%s", ps.root, prefix, ps.root)
 		}
-		st, err := zipStorage(r, zf)
+		want := ps.numel * int64(ps.dtype.Size())
+		st, err := zipStorage(r, zf, want)
 		if err != nil {
 			return nil, fmt.Errorf("storage %q: %v", ps.root, err)
 		}
-		if want := ps.numel * int64(ps.dtype.Size()); st.size < want {
+		if st.size < want {
 			return nil, fmt.Errorf("storage %q holds %d bytes, expected %d elements of %s (%d bytes)", ps.root, st.size, ps.numel, ps.dtype, want)
 		}
 		storages[ps.root] = st

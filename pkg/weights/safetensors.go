@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -12,6 +13,11 @@ import (
 // maxHeaderSize is the largest safetensors JSON header accepted, as in the
 // reference implementation (100 MB).
 const maxHeaderSize = 100 << 20
+
+// maxTensors is the most tensors a safetensors header may describe: far
+// more than any network has (VGG-19 has 38), bounding the memory a hostile
+// header can cost to tens of MB.
+const maxTensors = 1 << 17
 
 // safetensorsEntry is one tensor's record in the JSON header.
 type safetensorsEntry struct {
@@ -39,12 +45,7 @@ func readSafetensors(r io.ReaderAt, size int64, name string) (*File, error) {
 	if _, err := r.ReadAt(header, 8); err != nil {
 		return nil, fail("reading %d-byte header: %v", n, err)
 	}
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(header))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fail("header is not a JSON object: %v", err)
-	}
-	f := &File{name: name, format: "safetensors", entries: make(map[string]*entry, len(raw))}
+	f := &File{name: name, format: "safetensors", entries: map[string]*entry{}}
 	dataStart := 8 + int64(n)
 	dataSize := size - dataStart
 	type span struct {
@@ -52,15 +53,41 @@ func readSafetensors(r io.ReaderAt, size int64, name string) (*File, error) {
 		begin, end int64
 	}
 	var spans []span
-	for key, msg := range raw {
+	// Walk the top-level object token by token: encoding/json would keep
+	// the last of two records with the same key without a word.
+	dec := json.NewDecoder(bytes.NewReader(header))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fail("header is not a JSON object: starts with %v (error %v)", tok, err)
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fail("header is not a JSON object: %v", err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return nil, fail("header is not a JSON object: found %v where a key belongs", tok)
+		}
+		if seen[key] {
+			return nil, fail("key %q appears twice in the header", key)
+		}
+		seen[key] = true
 		if key == "__metadata__" {
-			if err := json.Unmarshal(msg, &f.metadata); err != nil {
+			if err := dec.Decode(&f.metadata); err != nil {
 				return nil, fail("__metadata__ is not a map of strings: %v", err)
 			}
 			continue
 		}
+		if len(f.entries) == maxTensors {
+			return nil, fail("header has more than %d tensors, the limit", maxTensors)
+		}
 		var se safetensorsEntry
-		if err := json.Unmarshal(msg, &se); err != nil {
+		if err := dec.Decode(&se); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if !errors.As(err, &typeErr) {
+				return nil, fail("header is not a JSON object: in the record of tensor %q: %v", key, err)
+			}
 			return nil, fail("tensor %q: bad header record: %v", key, err)
 		}
 		if se.Shape == nil {
@@ -88,6 +115,12 @@ func readSafetensors(r io.ReaderAt, size int64, name string) (*File, error) {
 		if end > begin { // empty tensors occupy no bytes and cannot overlap
 			spans = append(spans, span{key, begin, end})
 		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, fail("header is not a JSON object: ends with %v (error %v)", tok, err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		return nil, fail("header has %v (error %v) after its JSON object", tok, err)
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].begin < spans[j].begin })
 	for i := 1; i < len(spans); i++ {

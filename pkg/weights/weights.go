@@ -406,7 +406,7 @@ func checkEntry(e *entry) error {
 		for i, d := range e.shape {
 			s := int64(e.strides[i])
 			if s < 0 {
-				return fmt.Errorf("negative stride in %v", e.strides)
+				return fmt.Errorf("stride %d (dimension %d of %v) is negative", s, i, e.strides)
 			}
 			if d > 1 && s > (limit-span)/int64(d-1) {
 				return pastEnd
@@ -421,23 +421,33 @@ func checkEntry(e *entry) error {
 }
 
 // zipStorage returns the storage held by a zip entry: its bytes in place when
-// stored uncompressed (as torch.save writes them), else decompressed into memory.
-func zipStorage(r io.ReaderAt, zf *zip.File) (*storage, error) {
+// stored uncompressed (as torch.save writes them), else decompressed into
+// memory. need is the storage's size in bytes (its element count times the
+// dtype size): an entry that declares or inflates to more is refused
+// without inflating more than need+1 bytes.
+func zipStorage(r io.ReaderAt, zf *zip.File, need int64) (*storage, error) {
+	if zf.UncompressedSize64 > uint64(need) {
+		return nil, fmt.Errorf("zip entry %s declares %d bytes, more than the %d bytes its storage needs", zf.Name, zf.UncompressedSize64, need)
+	}
 	if zf.Method == zip.Store {
 		off, err := zf.DataOffset()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("zip entry %s: %v", zf.Name, err)
 		}
 		return &storage{r: r, base: off, size: int64(zf.UncompressedSize64)}, nil
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("zip entry %s: %v", zf.Name, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, int64(zf.UncompressedSize64)+1))
+	data, err := io.ReadAll(io.LimitReader(rc, need+1))
+	if int64(len(data)) > need || errors.Is(err, zip.ErrFormat) {
+		// archive/zip refuses to read past the declared size with ErrFormat.
+		return nil, fmt.Errorf("zip entry %s declares %d bytes but inflates to more (the storage needs %d bytes)", zf.Name, zf.UncompressedSize64, need)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("zip entry %s: %v", zf.Name, err)
 	}
 	return &storage{r: bytes.NewReader(data), size: int64(len(data))}, nil
 }
