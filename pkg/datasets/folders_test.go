@@ -59,6 +59,27 @@ func TestLoadImageFolder(t *testing.T) {
 	}
 }
 
+func TestLoadImageFolderRefusesAnEmptyClass(t *testing.T) {
+	root := t.TempDir()
+	for _, class := range []string{"birds", "cats", "dogs"} {
+		os.Mkdir(filepath.Join(root, class), 0o755)
+	}
+	writePNG(t, filepath.Join(root, "dogs", "a.png"), 4, 4, color.RGBA{200, 100, 50, 255})
+	writePNG(t, filepath.Join(root, "birds", "b.png"), 4, 4, color.RGBA{10, 20, 30, 255})
+	// Only files that are not images: as empty as no file at all.
+	os.WriteFile(filepath.Join(root, "cats", "notes.txt"), []byte("skipped"), 0o644)
+	empty := filepath.Join(root, "cats")
+	_, err := LoadImageFolder(root, ImageFolderOptions{Width: 4})
+	t.Logf("error: %v", err)
+	if err == nil || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "no images") {
+		t.Fatalf("got %v, want an error naming the empty class directory %s", err, empty)
+	}
+	writePNG(t, filepath.Join(empty, "c.png"), 4, 4, color.RGBA{1, 2, 3, 255})
+	if d, err := LoadImageFolder(root, ImageFolderOptions{Width: 4}); err != nil || d.Len() != 3 || len(d.Classes) != 3 {
+		t.Fatalf("with an image in every class: %v", err)
+	}
+}
+
 func TestLoadCIFAR10(t *testing.T) {
 	dir := t.TempDir()
 	rec := make([]byte, 2*cifarRecordSize)

@@ -30,7 +30,8 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 // with images but no subdirectories is one class named "". Each image is
 // scaled (Catmull-Rom, antialiased) so that it covers Width x Height and then
 // centre-cropped, like torchvision's Resize + CenterCrop. A file that does
-// not decode is an error naming it.
+// not decode is an error naming it, and so is a class directory without
+// images (torchvision refuses it too).
 func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
 	if opts.Width <= 0 {
 		return nil, fmt.Errorf("datasets: image folder %s: width %d, expected a positive size", root, opts.Width)
@@ -58,12 +59,23 @@ func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
 		classes = []string{""}
 	}
 	d := &Dataset{Name: filepath.Base(root), Channels: opts.Channels, Height: opts.Height, Width: opts.Width, Classes: classes}
+	// List every class first, so that an empty one is refused before any
+	// image is decoded.
+	files := make([][]string, len(classes))
 	for label, class := range classes {
-		files, err := imageFiles(filepath.Join(root, class))
-		if err != nil {
+		dir := filepath.Join(root, class)
+		if files[label], err = imageFiles(dir); err != nil {
 			return nil, err
 		}
-		for _, path := range files {
+		if len(files[label]) == 0 && class != "" {
+			// As torchvision's ImageFolder: a class without images would
+			// be a label that never occurs.
+			return nil, fmt.Errorf("datasets: image folder %s: class directory %s holds no images (%s)",
+				root, dir, strings.Join(imageExtensions, ", "))
+		}
+	}
+	for label := range classes {
+		for _, path := range files[label] {
 			pixels, err := loadResized(path, opts)
 			if err != nil {
 				return nil, err

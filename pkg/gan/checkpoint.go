@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,10 +118,23 @@ func readCheckpoint(path string) (step int, named map[string]*tensors.Tensor, er
 	}
 	step, named, err = decodeCheckpoint(f, info.Size())
 	if err != nil {
-		return 0, nil, fmt.Errorf("gan: checkpoint %s: %w", path, err)
+		return 0, nil, &corruptCheckpointError{path: path, err: err}
 	}
 	return step, named, nil
 }
+
+// corruptCheckpointError is readCheckpoint's error for a file that opens but
+// does not hold a valid checkpoint (as opposed to one that cannot be read).
+type corruptCheckpointError struct {
+	path string
+	err  error
+}
+
+func (e *corruptCheckpointError) Error() string {
+	return fmt.Sprintf("gan: checkpoint %s: %v", e.path, e.err)
+}
+
+func (e *corruptCheckpointError) Unwrap() error { return e.err }
 
 // decodeCheckpoint parses a checkpoint of the given total size from r.
 func decodeCheckpoint(r io.Reader, size int64) (step int, named map[string]*tensors.Tensor, err error) {
@@ -245,8 +259,48 @@ func LatestCheckpoint(dir string) (string, error) {
 	return paths[len(paths)-1], nil
 }
 
-// pruneCheckpoints deletes all but the newest keep checkpoints in dir.
+// corruptExt is appended to the name of a checkpoint that Resume found
+// corrupt and moved aside (kept for inspection, no longer listed).
+const corruptExt = ".corrupt"
+
+// checkpointTemporary matches the temporary files atomicfile.Write creates
+// for a checkpoint in the checkpoint directory (".ckpt-000000042.safetensors.123456.tmp");
+// a process killed while writing one leaves it behind.
+var checkpointTemporary = regexp.MustCompile(`^\.` + regexp.QuoteMeta(checkpointPrefix) + `[0-9]+` +
+	regexp.QuoteMeta(checkpointExt) + `\.[0-9]+\.tmp$`)
+
+// removeStaleTemporaries deletes the checkpoint temporaries left in dir by
+// an interrupted write and returns their paths. Only the trainer itself
+// writes checkpoints into its directory, so any such file is stale when no
+// Save is under way.
+func removeStaleTemporaries(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("gan: listing checkpoints: %w", err)
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !checkpointTemporary.MatchString(e.Name()) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			return removed, fmt.Errorf("gan: removing the temporary file of an interrupted checkpoint write: %w", err)
+		}
+		removed = append(removed, path)
+	}
+	return removed, nil
+}
+
+// pruneCheckpoints deletes all but the newest keep checkpoints in dir, and
+// the temporaries of interrupted checkpoint writes.
 func pruneCheckpoints(dir string, keep int) error {
+	if _, err := removeStaleTemporaries(dir); err != nil {
+		return err
+	}
 	paths, err := listCheckpoints(dir)
 	if err != nil {
 		return err

@@ -6,7 +6,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,6 +140,15 @@ type Trainer struct {
 	stepExec   *context.Exec
 	sampler    *Sampler
 	fixedNoise *context.Variable
+	skipped    []SkippedCheckpoint
+}
+
+// SkippedCheckpoint is a checkpoint that Resume passed over because it is
+// corrupt (see Trainer.SkippedCheckpoints).
+type SkippedCheckpoint struct {
+	Path    string // The checkpoint as Resume found it.
+	MovedTo string // Where Resume renamed it (Path + ".corrupt").
+	Err     error  // What is wrong with it; the message names Path.
 }
 
 // NewTrainer creates the networks' variables on backend, initialised from
@@ -274,7 +285,15 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // checkpoints on the way (and a last checkpoint at the end). It stops with a
 // *NonFiniteError when a loss becomes NaN or Inf; no checkpoint is written
 // after that step, so the latest one holds finite weights.
+//
+// When CheckpointDir is set, Train first deletes the temporary files that
+// checkpoint writes of a killed process left there.
 func (t *Trainer) Train(totalSteps int) error {
+	if t.opts.CheckpointDir != "" {
+		if _, err := removeStaleTemporaries(t.opts.CheckpointDir); err != nil {
+			return err
+		}
+	}
 	start, startStep := time.Now(), t.step
 	for t.step < totalSteps {
 		r, err := t.TrainStep()
@@ -367,18 +386,67 @@ func inScope(varScope, scope string) bool {
 	return scope == "" || varScope == prefix || strings.HasPrefix(varScope, prefix+context.ScopeSeparator)
 }
 
-// Resume loads the newest checkpoint in CheckpointDir, if any, and reports
-// whether it did. Training then continues exactly where that run stopped.
+// Resume loads the newest valid checkpoint in CheckpointDir, if any, and
+// reports whether it did. Training then continues exactly where that run
+// stopped. It never returns true with an error.
+//
+// Checkpoints newer than the one loaded that are corrupt (a checksum or
+// structure error) are renamed to <name>.corrupt, so that they are kept for
+// inspection but no longer in the way, and are listed by
+// SkippedCheckpoints; Options.Log, when set, gets a line for each. When no
+// checkpoint is valid, Resume leaves the files alone and returns false and
+// an error naming the newest one and its problem. A checkpoint that cannot
+// be read at all (permissions, I/O) or belongs to another model is an error,
+// not skipped. Resume also deletes the temporary files of interrupted
+// checkpoint writes.
 func (t *Trainer) Resume() (bool, error) {
-	if t.opts.CheckpointDir == "" {
+	t.skipped = nil
+	dir := t.opts.CheckpointDir
+	if dir == "" {
 		return false, nil
 	}
-	path, err := LatestCheckpoint(t.opts.CheckpointDir)
-	if err != nil || path == "" {
+	if _, err := removeStaleTemporaries(dir); err != nil {
 		return false, err
 	}
-	return true, t.Load(path)
+	paths, err := listCheckpoints(dir)
+	if err != nil {
+		return false, err
+	}
+	var corrupt []SkippedCheckpoint
+	for i := len(paths) - 1; i >= 0; i-- {
+		path := paths[i]
+		step, named, err := readCheckpoint(path)
+		if cerr := (*corruptCheckpointError)(nil); errors.As(err, &cerr) {
+			corrupt = append(corrupt, SkippedCheckpoint{Path: path, MovedTo: path + corruptExt, Err: err})
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if err := t.set(path, step, named); err != nil {
+			return false, err
+		}
+		for _, s := range corrupt {
+			if err := os.Rename(s.Path, s.MovedTo); err != nil {
+				return false, fmt.Errorf("gan: resume: %v; moving it aside failed: %w", s.Err, err)
+			}
+			t.skipped = append(t.skipped, s)
+			if t.opts.Log != nil {
+				fmt.Fprintf(t.opts.Log, "gan: resume: skipped a corrupt checkpoint (%v), renamed it to %s; resuming from %s (step %d)\n",
+					s.Err, filepath.Base(s.MovedTo), path, step)
+			}
+		}
+		return true, nil
+	}
+	if len(corrupt) > 0 {
+		return false, fmt.Errorf("gan: resume: none of the %d checkpoints in %s is valid; the newest: %w", len(corrupt), dir, corrupt[0].Err)
+	}
+	return false, nil
 }
+
+// SkippedCheckpoints returns the corrupt checkpoints that the last Resume
+// passed over and moved aside, newest first; nil when there were none.
+func (t *Trainer) SkippedCheckpoints() []SkippedCheckpoint { return slices.Clone(t.skipped) }
 
 // Load restores the training state from a checkpoint written by Save. Every
 // variable of the trainer must be in the file with the same shape.
@@ -387,6 +455,11 @@ func (t *Trainer) Load(path string) error {
 	if err != nil {
 		return err
 	}
+	return t.set(path, step, named)
+}
+
+// set restores the training state from the contents of the checkpoint path.
+func (t *Trainer) set(path string, step int, named map[string]*tensors.Tensor) error {
 	if err := setVariables(t.ctx, named, path); err != nil {
 		return err
 	}
