@@ -120,13 +120,17 @@ func checkSize(name string, width, height, maxPixels int) error {
 	}
 	if pixels := int64(width) * int64(height); pixels > int64(maxPixels) {
 		return fmt.Errorf("images: %s is %d×%d (%s), over the limit of %s; resize it first (for example `convert in.jpg -resize 2048x2048 out.jpg`) or raise LoadOptions.MaxPixels",
-			name, width, height, megapixels(int(pixels)), megapixels(maxPixels))
+			name, width, height, megapixelsOf(float64(pixels)), megapixels(maxPixels))
 	}
 	return nil
 }
 
 func megapixels(pixels int) string {
-	return fmt.Sprintf("%.1f megapixels", float64(pixels)/1e6)
+	return megapixelsOf(float64(pixels))
+}
+
+func megapixelsOf(pixels float64) string {
+	return fmt.Sprintf("%.1f megapixels", pixels/1e6)
 }
 
 // decodeError says which file failed and, when the format is unknown, what

@@ -1,6 +1,7 @@
 package images
 
 import (
+	"fmt"
 	"image"
 	"image/draw"
 
@@ -27,11 +28,43 @@ func scaleSide(side, num, den int) int {
 }
 
 // ResizeTo scales img to exactly width × height with Catmull-Rom
-// interpolation, ignoring its aspect ratio.
+// interpolation, ignoring its aspect ratio. It allocates width × height
+// pixels unchecked: for sizes that come from users use [ResizeToLimit],
+// which refuses sizes over a pixel limit instead of running out of memory.
 func ResizeTo(img image.Image, width, height int) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, max(width, 1), max(height, 1)))
 	xdraw.CatmullRom.Scale(dst, dst.Rect, img, img.Bounds(), xdraw.Src, nil)
 	return dst
+}
+
+// ResizeToLimit is [ResizeTo] for sizes that may be absurd: it returns the
+// error of [CheckPixels] (what names the target in it), before allocating
+// anything, when width × height is empty or over maxPixels (0 means
+// [DefaultMaxPixels]).
+func ResizeToLimit(img image.Image, width, height, maxPixels int, what string) (*image.RGBA, error) {
+	if err := CheckPixels(what, width, height, maxPixels); err != nil {
+		return nil, err
+	}
+	return ResizeTo(img, width, height), nil
+}
+
+// CheckPixels refuses a size width × height that is empty or over maxPixels
+// pixels (0 means [DefaultMaxPixels], the limit of [Load] and [Decode]),
+// before anything of that size is allocated; what names the image in the
+// error, which gives the size and the limit.
+func CheckPixels(what string, width, height, maxPixels int) error {
+	if maxPixels <= 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	if width <= 0 || height <= 0 {
+		return fmt.Errorf("images: %s would be %d×%d, an empty image", what, width, height)
+	}
+	// In float64: width × height may overflow an int.
+	if pixels := float64(width) * float64(height); pixels > float64(maxPixels) {
+		return fmt.Errorf("images: %s would be %d×%d (%s), over the limit of %s (images.DefaultMaxPixels)",
+			what, width, height, megapixelsOf(pixels), megapixels(maxPixels))
+	}
+	return nil
 }
 
 // CenterCrop cuts the central width × height region out of img. Like

@@ -55,3 +55,34 @@ func TestToRGB(t *testing.T) {
 		t.Errorf("gray 77 became %v", got)
 	}
 }
+
+func TestResizeToLimitRefusesAbsurdSizes(t *testing.T) {
+	src := solid(4, 4, color.White)
+	for _, tc := range []struct {
+		w, h, max int
+		want      string
+	}{
+		{100000, 66667, 0, "images: the result would be 100000×66667 (6666.7 megapixels), over the limit of 40.0 megapixels (images.DefaultMaxPixels)"},
+		{11, 10, 100, "images: the result would be 11×10 (0.0 megapixels), over the limit of 0.0 megapixels (images.DefaultMaxPixels)"},
+		{0, 10, 0, "images: the result would be 0×10, an empty image"},
+	} {
+		img, err := ResizeToLimit(src, tc.w, tc.h, tc.max, "the result")
+		if img != nil || err == nil || err.Error() != tc.want {
+			t.Errorf("ResizeToLimit(%d, %d, %d) = %v, %v; want nil, %q", tc.w, tc.h, tc.max, img, err, tc.want)
+		}
+	}
+	img, err := ResizeToLimit(src, 10, 10, 100, "the result")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSize(t, img, 10, 10)
+}
+
+func TestCheckPixelsDoesNotOverflow(t *testing.T) {
+	if err := CheckPixels("x", 1<<40, 1<<40, 0); err == nil {
+		t.Error("CheckPixels accepted 2^40 × 2^40 pixels")
+	}
+	if err := CheckPixels("x", 4000, 10000, 0); err != nil {
+		t.Errorf("CheckPixels refused 40 megapixels: %v", err)
+	}
+}

@@ -64,7 +64,10 @@ type Options struct {
 	ContentLayerWeights, StyleLayerWeights []float64
 
 	// Size is the longer side of the result in pixels (neural-style's
-	// -image_size, default 512); 0 keeps the content image's size.
+	// -image_size, default 512); 0 keeps the content image's size. The
+	// result, and the style images at StyleScale, must fit the pixel limit
+	// of package images (images.DefaultMaxPixels) and be large enough for
+	// the layers (see Transfer).
 	Size int
 	// StyleScale resizes the style images to StyleScale × Size on their
 	// longer side (-style_scale, default 1): smaller scales transfer larger

@@ -3,6 +3,7 @@ package style
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gomlx/gomlx/backends"
@@ -48,6 +49,22 @@ type Result struct {
 //
 // The loss and its gradient come from one graph compiled once per level on
 // backend; ctx is checked before every evaluation of the loss.
+//
+// When ctx is cancelled or past its deadline after some evaluations,
+// Transfer returns the work done with ctx's error (errors.Is(err,
+// context.Canceled) or context.DeadlineExceeded): a non-nil Result whose
+// Image and Losses are the evaluated image of lowest loss at the level that
+// was running (at that level's size, smaller than the final one when
+// Options.Levels > 1 and a coarser level was running; a level with no
+// evaluation yet leaves the previous level's result), with History up to
+// then. Any other error returns a nil Result.
+//
+// Sizes are checked before anything is allocated: every level's size, and
+// the style images' sizes at StyleScale, must be within the pixel limit of
+// package images (images.DefaultMaxPixels), and large enough for the
+// deepest layer in use (a layer after k of VGG-19's poolings needs 2^k
+// pixels on each side). The images must be finite: a NaN or infinite pixel
+// is reported with its place.
 func Transfer(ctx context.Context, backend backends.Backend, net Network, content *tensors.Tensor,
 	styles []*tensors.Tensor, opts Options) (*Result, error) {
 	if err := opts.check(len(styles)); err != nil {
@@ -72,28 +89,34 @@ func Transfer(ctx context.Context, backend backends.Backend, net Network, conten
 			return nil, err
 		}
 	}
-	extractor, err := newFeatureExtractor(backend, net, opts.ContentLayers, opts.StyleLayers)
+	sizes, err := levelSizes(&opts, content, styles)
 	if err != nil {
 		return nil, err
 	}
-	reference := content
-	if reference == nil {
-		reference = styles[0]
+	var contentLayers, styleLayers []string // only those of the losses in use, as levelSizes checked
+	if opts.ContentWeight > 0 {
+		contentLayers = opts.ContentLayers
 	}
-	height, width := imageSize(reference)
-	if opts.Size > 0 {
-		height, width = fitLongSide(height, width, opts.Size)
+	if opts.StyleWeight > 0 {
+		styleLayers = opts.StyleLayers
+	}
+	extractor, err := newFeatureExtractor(backend, net, contentLayers, styleLayers)
+	if err != nil {
+		return nil, err
 	}
 	t := &transfer{ctx: ctx, backend: backend, net: net, opts: &opts, extractor: extractor, result: &Result{}}
-	var image *tensors.Tensor
-	for level := range opts.Levels {
-		shrink := 1 << (opts.Levels - 1 - level)
-		h, w := max(1, (height+shrink/2)/shrink), max(1, (width+shrink/2)/shrink)
-		if image, err = t.level(level, h, w, content, styles, image); err != nil {
+	for level, size := range sizes {
+		image, err := t.level(level, size[0], size[1], content, styles, t.result.Image)
+		if image != nil {
+			t.result.Image = image
+		}
+		if err != nil {
+			if ctx.Err() != nil && t.result.Image != nil {
+				return t.result, err // the work so far, with the context's error
+			}
 			return nil, err
 		}
 	}
-	t.result.Image = image
 	return t.result, nil
 }
 
@@ -170,6 +193,8 @@ func (t *transfer) level(level, height, width int, content *tensors.Tensor, styl
 	}
 	every := max(1, opts.CallbackEvery)
 	evaluations := 0
+	var best []float32 // the evaluated image of lowest loss, returned when ctx stops the level
+	var bestLosses Losses
 	objective := func(x, grad []float32) (float64, error) {
 		if err := t.ctx.Err(); err != nil {
 			return 0, err
@@ -181,6 +206,9 @@ func (t *transfer) level(level, height, width int, content *tensors.Tensor, styl
 		}
 		evaluations++
 		t.result.History = append(t.result.History, losses)
+		if best == nil || losses.Total < bestLosses.Total {
+			best, bestLosses = append(best[:0], x...), losses
+		}
 		if evaluations%every == 0 {
 			if err := report(evaluations, losses, x, false); err != nil {
 				return 0, err
@@ -189,6 +217,14 @@ func (t *transfer) level(level, height, width int, content *tensors.Tensor, styl
 		return losses.Total, nil
 	}
 	if err := opts.Optimizer.Minimize(objective, x, opts.Iterations); err != nil {
+		if t.ctx.Err() != nil && best != nil {
+			t.result.Losses = bestLosses
+			image, outErr := t.output(best, contentData, dims)
+			if outErr != nil {
+				return nil, outErr
+			}
+			return image, err
+		}
 		return nil, err
 	}
 	// The optimisers end on a step they have not evaluated: measure it.
@@ -224,12 +260,13 @@ func (t *transfer) styleTargets(styles []*tensors.Tensor, longSide int) ([]*tens
 		blend[i] = layerWeight(t.opts.StyleBlendWeights, i)
 		sum += blend[i]
 	}
-	side := max(1, int(float64(longSide)*t.opts.StyleScale+0.5))
 	var blended [][]float32
 	var shapes [][]int
 	for i, s := range styles {
-		h, w := imageSize(s)
-		h, w = fitLongSide(h, w, side)
+		h, w, err := styleSize(fmt.Sprintf("style image %d", i), s, longSide, t.opts.StyleScale)
+		if err != nil {
+			return nil, fmt.Errorf("style: %w", err)
+		}
 		resized, err := resize(s, h, w)
 		if err != nil {
 			return nil, err
@@ -289,7 +326,7 @@ func checkImage(what string, t *tensors.Tensor) error {
 	if t.DType() != dtypes.Float32 || len(dims) != 4 || dims[0] != 1 || dims[1] != 3 || dims[2] < 1 || dims[3] < 1 {
 		return fmt.Errorf("style: the %s must be a float32 [1, 3, H, W] (NCHW) tensor, got %s", what, t.Shape())
 	}
-	return nil
+	return checkFinite(what, t)
 }
 
 // imageSize returns the height and width of an image [1, 3, H, W].
@@ -301,6 +338,13 @@ func imageSize(t *tensors.Tensor) (height, width int) {
 // fitLongSide scales height × width so that the longer side is longSide,
 // rounding the shorter one, as images.Resize does.
 func fitLongSide(height, width, longSide int) (int, int) {
+	if longSide > math.MaxInt32 { // in float64, as height·longSide may overflow
+		short := int(max(1, math.Round(float64(min(height, width))*float64(longSide)/float64(max(height, width)))))
+		if width >= height {
+			return short, longSide
+		}
+		return longSide, short
+	}
 	if width >= height {
 		return max(1, (height*longSide+width/2)/width), longSide
 	}
@@ -318,5 +362,9 @@ func resize(image *tensors.Tensor, height, width int) (*tensors.Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("style: resizing an image: %w", err)
 	}
-	return images.ToTensor(images.ResizeTo(img, width, height), images.NCHW), nil
+	resized, err := images.ResizeToLimit(img, width, height, 0, "an image resized for style transfer")
+	if err != nil {
+		return nil, fmt.Errorf("style: %w", err)
+	}
+	return images.ToTensor(resized, images.NCHW), nil
 }
