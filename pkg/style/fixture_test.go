@@ -44,7 +44,8 @@ type gatysFixture struct {
 	results        map[string]map[string]json.RawMessage
 }
 
-func loadGatysFixture(t *testing.T) *gatysFixture {
+// tinyVGG is the pure-Go backend and the fixtures' VGG-19 (reduced width).
+func tinyVGG(t *testing.T) (backends.Backend, *vgg.Model) {
 	t.Helper()
 	b, err := backend.NewPureGo()
 	if err != nil {
@@ -54,6 +55,21 @@ func loadGatysFixture(t *testing.T) *gatysFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b, net
+}
+
+// greyImage is a mid-grey [1, 3, h, w] image.
+func greyImage(h, w int) *tensors.Tensor {
+	data := make([]float32, 3*h*w)
+	for i := range data {
+		data[i] = 0.5
+	}
+	return tensors.FromFlatDataAndDimensions(data, 1, 3, h, w)
+}
+
+func loadGatysFixture(t *testing.T) *gatysFixture {
+	t.Helper()
+	b, net := tinyVGG(t)
 	ref := vggref.Open(t)
 	f := &gatysFixture{backend: b, net: net, ref: ref, opts: style.DefaultOptions()}
 	f.content, f.style, f.image = ref.Tensor(t, "content_image"), ref.Tensor(t, "style_image"), ref.Tensor(t, "image")
@@ -224,5 +240,32 @@ func TestFixtureAdam(t *testing.T) {
 			}
 			checkFinal(t, "Adam", res.Losses.Total, want)
 		})
+	}
+}
+
+// With VGG-19 itself, an image one pixel short of what the deepest layer
+// needs is refused up front (not by GoMLX's pooling), and one of exactly
+// that size runs.
+func TestTransferMinimumSizeWithVGG(t *testing.T) {
+	b, net := tinyVGG(t)
+	opts := style.DefaultOptions()
+	opts.Size, opts.Iterations = 0, 1
+	styles := []*tensors.Tensor{greyImage(20, 20)}
+	_, err := style.Transfer(t.Context(), b, net, greyImage(1, 1), styles, opts)
+	want := "style: the content image is 1×1 (Options.Size 0), smaller than the 16×16 pixels layer relu5_1 needs, as it comes after 4 of VGG-19's 2×2 poolings, each halving the size; use a larger content image or Size"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Transfer of a 1x1 image: %v\nwant %q", err, want)
+	}
+	_, err = style.Transfer(t.Context(), b, net, greyImage(16, 15), styles, opts)
+	want = "style: the content image is 15×16 (Options.Size 0), smaller than the 16×16 pixels layer relu5_1 needs, as it comes after 4 of VGG-19's 2×2 poolings, each halving the size; use a larger content image or Size"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Transfer of a 15x16 image: %v\nwant %q", err, want)
+	}
+	res, err := style.Transfer(t.Context(), b, net, greyImage(16, 16), []*tensors.Tensor{greyImage(40, 40)}, opts)
+	if err != nil {
+		t.Fatalf("Transfer at the minimum size 16x16 (style 40x40 resized to 16x16): %v", err)
+	}
+	if d := res.Image.Shape().Dimensions; d[2] != 16 || d[3] != 16 {
+		t.Errorf("result is %v, want 16x16", d)
 	}
 }
