@@ -51,20 +51,15 @@ func execConv(backend *simplego.Backend, node *simplego.Node, inputs []*simplego
 	if !ours {
 		return simplegoConvGeneral(backend, node, inputs, owned)
 	}
-	x, err := backend.BufferData(inputs[0])
+	in, err := float32Data(backend, inputs...)
 	if err != nil {
 		return nil, err
 	}
-	w, err := backend.BufferData(inputs[1])
+	out, y, err := newFloat32Output(backend, op.output)
 	if err != nil {
 		return nil, err
 	}
-	out := backend.NewBuffer(op.output)
-	y, err := backend.BufferData(out)
-	if err != nil {
-		return nil, err
-	}
-	if err := op.run(x.([]float32), w.([]float32), y.([]float32)); err != nil {
+	if err := op.run(in[0], in[1], y); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -69,3 +69,26 @@ func setNodeData(node *simplego.Node, data any) {
 func nodeShape(node *simplego.Node) shapes.Shape {
 	return field(reflect.ValueOf(node).Elem(), "shape").Interface().(shapes.Shape)
 }
+
+// float32Data returns the data of float32 buffers, for the executors.
+func float32Data(backend *simplego.Backend, buffers ...*simplego.Buffer) ([][]float32, error) {
+	data := make([][]float32, len(buffers))
+	for i, buffer := range buffers {
+		flat, err := backend.BufferData(buffer)
+		if err != nil {
+			return nil, err
+		}
+		data[i] = flat.([]float32)
+	}
+	return data, nil
+}
+
+// newFloat32Output returns a new float32 buffer of the given shape and its data.
+func newFloat32Output(backend *simplego.Backend, shape shapes.Shape) (*simplego.Buffer, []float32, error) {
+	out := backend.NewBuffer(shape)
+	flat, err := backend.BufferData(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, flat.([]float32), nil
+}

@@ -68,20 +68,15 @@ func execSelectAndScatter(backend *simplego.Backend, node *simplego.Node, inputs
 	if !ok {
 		return nil, errors.New("neuralart backend: a SelectAndScatter node without its parameters")
 	}
-	xFlat, err := backend.BufferData(inputs[0])
+	in, err := float32Data(backend, inputs...)
 	if err != nil {
 		return nil, err
 	}
-	sFlat, err := backend.BufferData(inputs[1])
+	out, y, err := newFloat32Output(backend, op.operand)
 	if err != nil {
 		return nil, err
 	}
-	out := backend.NewBuffer(op.operand)
-	yFlat, err := backend.BufferData(out)
-	if err != nil {
-		return nil, err
-	}
-	x, src, y := xFlat.([]float32), sFlat.([]float32), yFlat.([]float32)
+	x, src := in[0], in[1]
 	clear(y)
 	rank := op.operand.Rank()
 	xStrides := op.operand.Strides()

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 )
 
 // Sign of float32 without branches. GoMLX differentiates Max (every ReLU)
@@ -18,23 +17,11 @@ var simplegoSign nodeExecutor
 func init() { simplegoSign = replaceExecutor(backends.OpTypeSign, execSign) }
 
 func execSign(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
-	if _, ours := ownBackends.Load(backend); !ours {
+	x, _, out, y, ok := float32Operands(backend, node, inputs[0])
+	if !ok {
 		return simplegoSign(backend, node, inputs, owned)
 	}
-	shape, err := backend.BufferShape(inputs[0])
-	if err != nil || shape.DType != dtypes.Float32 {
-		return simplegoSign(backend, node, inputs, owned)
-	}
-	flat, err := backend.BufferData(inputs[0])
-	if err != nil {
-		return simplegoSign(backend, node, inputs, owned)
-	}
-	out := backend.NewBuffer(shape)
-	y, err := backend.BufferData(out)
-	if err != nil {
-		return nil, err
-	}
-	sign32(y.([]float32), flat.([]float32))
+	sign32(y, x)
 	return out, nil
 }
 

@@ -99,16 +99,15 @@ func float32Operands(backend *simplego.Backend, node *simplego.Node, input *simp
 	if err != nil || inShape.DType != dtypes.Float32 {
 		return nil, inShape, nil, nil, false
 	}
-	flat, err := backend.BufferData(input)
+	data, err := float32Data(backend, input)
 	if err != nil {
 		return nil, inShape, nil, nil, false
 	}
-	out = backend.NewBuffer(nodeShape(node))
-	outFlat, err := backend.BufferData(out)
+	out, outData, err = newFloat32Output(backend, nodeShape(node))
 	if err != nil {
 		return nil, inShape, nil, nil, false
 	}
-	return flat.([]float32), inShape, out, outFlat.([]float32), true
+	return data[0], inShape, out, outData, true
 }
 
 // execBroadcastInDim writes the operand into the output's shape: operand
@@ -233,14 +232,15 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 		smallShape.Rank() != outShape.Rank() || smallShape.Equal(outShape) || outShape.Size() == 0 {
 		return fallback(backend, node, inputs, owned)
 	}
-	a, err1 := backend.BufferData(full)
-	b, err2 := backend.BufferData(small)
-	out := backend.NewBuffer(outShape)
-	y, err3 := backend.BufferData(out)
-	if err1 != nil || err2 != nil || err3 != nil {
+	in, err := float32Data(backend, full, small)
+	if err != nil {
 		return fallback(backend, node, inputs, owned)
 	}
-	x, v, res := a.([]float32), b.([]float32), y.([]float32)
+	out, res, err := newFloat32Output(backend, outShape)
+	if err != nil {
+		return fallback(backend, node, inputs, owned)
+	}
+	x, v := in[0], in[1]
 	smallStrides := smallShape.Strides()
 	for axis, d := range smallShape.Dimensions {
 		if d == 1 {
