@@ -28,15 +28,7 @@ func MulAdd(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 }
 
 func mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		if !accumulate {
-			for i := range m {
-				clear(c[i*ldc : i*ldc+n])
-			}
-		}
+	if empty(m, n, k, c, ldc, accumulate) {
 		return
 	}
 	if Accelerated {
@@ -57,6 +49,20 @@ func mul(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ld
 	gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
 }
 
+// empty reports whether the product has nothing to multiply, after setting
+// C to the empty sum (zero) when k is 0 and it is not accumulated.
+func empty(m, n, k int, c []float32, ldc int, accumulate bool) bool {
+	if m == 0 || n == 0 {
+		return true
+	}
+	if k == 0 && !accumulate {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+	}
+	return k == 0
+}
+
 // Rows is a k×n matrix that writes its rows on request instead of being
 // stored (a convolution's patches, filled straight from the image): Row sets
 // dst to the elements j, j+1, … of row p.
@@ -68,13 +74,7 @@ type Rows interface {
 // written by B.Row into the GEMM's own packing buffers, so B is never whole
 // in memory.
 func MulRows(transA bool, m, n, k int, a []float32, lda int, b Rows, c []float32, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		for i := range m {
-			clear(c[i*ldc : i*ldc+n])
-		}
+	if empty(m, n, k, c, ldc, false) {
 		return
 	}
 	if Accelerated {
