@@ -118,7 +118,9 @@ func (b *Builder) Constant(flat any, dims ...int) (backends.Op, error) {
 	op, err := b.Builder.Constant(flat, dims...)
 	if err == nil {
 		b.constants[op] = true
-		b.zeros[op] = isZeroScalar(flat)
+		if isZeroScalar(flat) {
+			b.zeros[op] = true
+		}
 	}
 	return op, err
 }

@@ -270,35 +270,31 @@ var checkpointTemporary = regexp.MustCompile(`^\.` + regexp.QuoteMeta(checkpoint
 	regexp.QuoteMeta(checkpointExt) + `\.[0-9]+\.tmp$`)
 
 // removeStaleTemporaries deletes the checkpoint temporaries left in dir by
-// an interrupted write and returns their paths. Only the trainer itself
-// writes checkpoints into its directory, so any such file is stale when no
-// Save is under way.
-func removeStaleTemporaries(dir string) ([]string, error) {
+// an interrupted write. Only the trainer itself writes checkpoints into its
+// directory, so any such file is stale when no Save is under way.
+func removeStaleTemporaries(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, nil
+			return nil
 		}
-		return nil, fmt.Errorf("gan: listing checkpoints: %w", err)
+		return fmt.Errorf("gan: listing checkpoints: %w", err)
 	}
-	var removed []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !checkpointTemporary.MatchString(e.Name()) {
 			continue
 		}
-		path := filepath.Join(dir, e.Name())
-		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-			return removed, fmt.Errorf("gan: removing the temporary file of an interrupted checkpoint write: %w", err)
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("gan: removing the temporary file of an interrupted checkpoint write: %w", err)
 		}
-		removed = append(removed, path)
 	}
-	return removed, nil
+	return nil
 }
 
 // pruneCheckpoints deletes all but the newest keep checkpoints in dir, and
 // the temporaries of interrupted checkpoint writes.
 func pruneCheckpoints(dir string, keep int) error {
-	if _, err := removeStaleTemporaries(dir); err != nil {
+	if err := removeStaleTemporaries(dir); err != nil {
 		return err
 	}
 	paths, err := listCheckpoints(dir)
