@@ -231,22 +231,31 @@ func entryShape(e tensorEntry) (shapes.Shape, error) {
 
 // listCheckpoints returns the checkpoint files in dir, oldest step first.
 func listCheckpoints(dir string) ([]string, error) {
+	paths, _, err := checkpointFiles(dir)
+	return paths, err
+}
+
+// checkpointFiles returns the checkpoint files in dir, oldest step first,
+// and the temporaries that interrupted checkpoint writes left there.
+func checkpointFiles(dir string) (checkpoints, temporaries []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, fmt.Errorf("gan: listing checkpoints: %w", err)
+		return nil, nil, fmt.Errorf("gan: listing checkpoints: %w", err)
 	}
-	var paths []string
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, checkpointPrefix) && strings.HasSuffix(name, checkpointExt) && !e.IsDir() {
-			paths = append(paths, filepath.Join(dir, name))
+		switch {
+		case strings.HasPrefix(name, checkpointPrefix) && strings.HasSuffix(name, checkpointExt) && !e.IsDir():
+			checkpoints = append(checkpoints, filepath.Join(dir, name))
+		case e.Type().IsRegular() && checkpointTemporary.MatchString(name):
+			temporaries = append(temporaries, filepath.Join(dir, name))
 		}
 	}
-	slices.Sort(paths) // Zero-padded steps sort lexically.
-	return paths, nil
+	slices.Sort(checkpoints) // Zero-padded steps sort lexically.
+	return checkpoints, temporaries, nil
 }
 
 // LatestCheckpoint returns the path of the checkpoint with the highest step
@@ -270,34 +279,26 @@ var checkpointTemporary = regexp.MustCompile(`^\.` + regexp.QuoteMeta(checkpoint
 	regexp.QuoteMeta(checkpointExt) + `\.[0-9]+\.tmp$`)
 
 // removeStaleTemporaries deletes the checkpoint temporaries left in dir by
-// an interrupted write. Only the trainer itself writes checkpoints into its
-// directory, so any such file is stale when no Save is under way.
-func removeStaleTemporaries(dir string) error {
-	entries, err := os.ReadDir(dir)
+// interrupted writes and returns dir's checkpoints, oldest step first.
+// Only the trainer itself writes checkpoints into its directory, so any
+// such file is stale when no Save is under way.
+func removeStaleTemporaries(dir string) ([]string, error) {
+	checkpoints, temporaries, err := checkpointFiles(dir)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil
-		}
-		return fmt.Errorf("gan: listing checkpoints: %w", err)
+		return nil, err
 	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !checkpointTemporary.MatchString(e.Name()) {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("gan: removing the temporary file of an interrupted checkpoint write: %w", err)
+	for _, path := range temporaries {
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("gan: removing the temporary file of an interrupted checkpoint write: %w", err)
 		}
 	}
-	return nil
+	return checkpoints, nil
 }
 
 // pruneCheckpoints deletes all but the newest keep checkpoints in dir, and
 // the temporaries of interrupted checkpoint writes.
 func pruneCheckpoints(dir string, keep int) error {
-	if err := removeStaleTemporaries(dir); err != nil {
-		return err
-	}
-	paths, err := listCheckpoints(dir)
+	paths, err := removeStaleTemporaries(dir)
 	if err != nil {
 		return err
 	}

@@ -290,7 +290,7 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // checkpoint writes of a killed process left there.
 func (t *Trainer) Train(totalSteps int) error {
 	if t.opts.CheckpointDir != "" {
-		if err := removeStaleTemporaries(t.opts.CheckpointDir); err != nil {
+		if _, err := removeStaleTemporaries(t.opts.CheckpointDir); err != nil {
 			return err
 		}
 	}
@@ -405,10 +405,7 @@ func (t *Trainer) Resume() (bool, error) {
 	if dir == "" {
 		return false, nil
 	}
-	if err := removeStaleTemporaries(dir); err != nil {
-		return false, err
-	}
-	paths, err := listCheckpoints(dir)
+	paths, err := removeStaleTemporaries(dir)
 	if err != nil {
 		return false, err
 	}
