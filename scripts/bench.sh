@@ -116,11 +116,11 @@ echo "$torch_note"
 printf '%-22s %12s %14s %10s %14s\n' workload "Go (ms)" "PyTorch (ms)" "Go/PyTorch" "Go peak RSS"
 status=0
 for w in $workloads; do
-	go=${go_ms[$w]:-} torch=""
-	[ -s "$torch_log" ] && torch=$(grep -F "$(torch_line "$w")" "$torch_log" | tail -n1 | awk '{ print $(NF - 1) }')
+	go=${go_ms[$w]:-} torch_ms=""
+	[ -s "$torch_log" ] && torch_ms=$(grep -F "$(torch_line "$w")" "$torch_log" | tail -n1 | awk '{ print $(NF - 1) }')
 	ratio=""
-	[ -n "$go" ] && [ -n "$torch" ] && ratio=$(awk -v g="$go" -v t="$torch" 'BEGIN { printf "%.1fx", g / t }')
+	[ -n "$go" ] && [ -n "$torch_ms" ] && ratio=$(awk -v g="$go" -v t="$torch_ms" 'BEGIN { printf "%.1fx", g / t }')
 	[ -n "$go" ] || status=1
-	printf '%-22s %12s %14s %10s %14s\n' "$w" "${go:-FAILED}" "${torch:--}" "${ratio:--}" "${go_rss[$w]:+${go_rss[$w]} GB}"
+	printf '%-22s %12s %14s %10s %14s\n' "$w" "${go:-FAILED}" "${torch_ms:--}" "${ratio:--}" "${go_rss[$w]:+${go_rss[$w]} GB}"
 done
 exit "$status"
