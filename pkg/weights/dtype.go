@@ -19,6 +19,9 @@ const (
 	I32  DType = "I32"
 	I16  DType = "I16"
 	I8   DType = "I8"
+	U64  DType = "U64"
+	U32  DType = "U32"
+	U16  DType = "U16"
 	U8   DType = "U8"
 	Bool DType = "BOOL"
 )
@@ -26,11 +29,11 @@ const (
 // Size returns the size of one element in bytes, or 0 for an unknown dtype.
 func (d DType) Size() int {
 	switch d {
-	case F64, I64:
+	case F64, I64, U64:
 		return 8
-	case F32, I32:
+	case F32, I32, U32:
 		return 4
-	case F16, BF16, I16:
+	case F16, BF16, I16, U16:
 		return 2
 	case I8, U8, Bool:
 		return 1
@@ -73,6 +76,18 @@ func decode[T float32 | float64](d DType, raw []byte, dst []T) {
 	case I8:
 		for i := range dst {
 			dst[i] = T(int8(raw[i]))
+		}
+	case U64:
+		for i := range dst {
+			dst[i] = T(le.Uint64(raw[8*i:]))
+		}
+	case U32:
+		for i := range dst {
+			dst[i] = T(le.Uint32(raw[4*i:]))
+		}
+	case U16:
+		for i := range dst {
+			dst[i] = T(le.Uint16(raw[2*i:]))
 		}
 	case U8, Bool:
 		for i := range dst {

@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 )
@@ -21,24 +21,62 @@ func WriteSafetensors[E float32 | float64](w io.Writer, tensors map[string]*Tens
 	if _, ok := any(E(0)).(float64); ok {
 		dtype = F64
 	}
-	names := make([]string, 0, len(tensors))
-	for name := range tensors {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	header := make(map[string]any, len(tensors)+1)
-	if len(metadata) > 0 {
-		header["__metadata__"] = metadata
-	}
-	offset := 0
-	for _, name := range names {
+	records := make([]record, 0, len(tensors))
+	for _, name := range slices.Sorted(maps.Keys(tensors)) {
 		t := tensors[name]
 		if n, err := numElements(t.Shape); err != nil || int(n) != len(t.Data) {
 			return fmt.Errorf("weights: tensor %q: shape %v does not hold its %d values", name, t.Shape, len(t.Data))
 		}
-		size := dtype.Size() * len(t.Data)
-		header[name] = safetensorsEntry{DType: dtype, Shape: slices.Clone(t.Shape), DataOffsets: [2]int64{int64(offset), int64(offset + size)}}
-		offset += size
+		records = append(records, record{name: name, dtype: dtype, shape: t.Shape, size: dtype.Size() * len(t.Data),
+			write: func(bw *bufio.Writer) {
+				// Encode in chunks: a VGG fully connected layer alone is 400 MB.
+				const chunk = 1 << 14
+				buf := make([]byte, 0, chunk*dtype.Size())
+				for data := t.Data; len(data) > 0; {
+					n := min(chunk, len(data))
+					buf, _ = binary.Append(buf[:0], binary.LittleEndian, data[:n])
+					bw.Write(buf)
+					data = data[n:]
+				}
+			}})
+	}
+	return writeRecords(w, records, metadata)
+}
+
+// WriteRawSafetensors writes tensors of any dtype to w as WriteSafetensors
+// does, their bytes as they are.
+func WriteRawSafetensors(w io.Writer, tensors map[string]*Raw, metadata map[string]string) error {
+	records := make([]record, 0, len(tensors))
+	for _, name := range slices.Sorted(maps.Keys(tensors)) {
+		t := tensors[name]
+		if err := t.check(name); err != nil {
+			return err
+		}
+		records = append(records, record{name: name, dtype: t.DType, shape: t.Shape, size: len(t.Data),
+			write: func(bw *bufio.Writer) { bw.Write(t.Data) }})
+	}
+	return writeRecords(w, records, metadata)
+}
+
+// record is one tensor to write: its header fields and how to write its size bytes.
+type record struct {
+	name  string
+	dtype DType
+	shape []int
+	size  int
+	write func(*bufio.Writer)
+}
+
+// writeRecords writes the header of records, in their order, then their data.
+func writeRecords(w io.Writer, records []record, metadata map[string]string) error {
+	header := make(map[string]any, len(records)+1)
+	if len(metadata) > 0 {
+		header["__metadata__"] = metadata
+	}
+	offset := 0
+	for _, r := range records {
+		header[r.name] = safetensorsEntry{DType: r.dtype, Shape: slices.Clone(r.shape), DataOffsets: [2]int64{int64(offset), int64(offset + r.size)}}
+		offset += r.size
 	}
 	js, err := json.Marshal(header)
 	if err != nil {
@@ -50,16 +88,8 @@ func WriteSafetensors[E float32 | float64](w io.Writer, tensors map[string]*Tens
 	bw := bufio.NewWriter(w)
 	binary.Write(bw, binary.LittleEndian, uint64(len(js)))
 	bw.Write(js)
-	// Encode in chunks: a VGG fully connected layer alone is 400 MB.
-	const chunk = 1 << 14
-	buf := make([]byte, 0, chunk*dtype.Size())
-	for _, name := range names {
-		for data := tensors[name].Data; len(data) > 0; {
-			n := min(chunk, len(data))
-			buf, _ = binary.Append(buf[:0], binary.LittleEndian, data[:n])
-			bw.Write(buf)
-			data = data[n:]
-		}
+	for _, r := range records {
+		r.write(bw)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("weights: writing safetensors: %w", err)
@@ -70,9 +100,17 @@ func WriteSafetensors[E float32 | float64](w io.Writer, tensors map[string]*Tens
 // SaveSafetensors writes tensors to the file at path (see WriteSafetensors)
 // atomically: a reader never sees a half-written file (see atomicfile).
 func SaveSafetensors[E float32 | float64](path string, tensors map[string]*TensorOf[E], metadata map[string]string) error {
-	if err := atomicfile.Write(path, func(w io.Writer) error {
-		return WriteSafetensors(w, tensors, metadata)
-	}); err != nil {
+	return save(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, metadata) })
+}
+
+// SaveRawSafetensors writes tensors to the file at path (see
+// WriteRawSafetensors) atomically.
+func SaveRawSafetensors(path string, tensors map[string]*Raw, metadata map[string]string) error {
+	return save(path, func(w io.Writer) error { return WriteRawSafetensors(w, tensors, metadata) })
+}
+
+func save(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("weights: %s: %w", path, err)
 	}
 	return nil
