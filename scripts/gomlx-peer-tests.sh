@@ -2,11 +2,11 @@
 # Runs GoMLX's own tests (by default those of pkg/core/graph: every op, its
 # gradient, and the graph machinery) on the project's pure-Go backend and on
 # GoMLX's simplego, and compares: a test that passes on simplego ("go") and
-# fails on "neuralart" is a bug of pkg/backend.
+# fails on "neuralart" is a bug of pkg/backend/purego.
 #
 # The tests come from the GoMLX version in go.mod, copied out of the module
 # cache (read-only there) into out/gomlx-peer/, where three changes make them
-# run here: a file in each tested package blank-imports pkg/backend (which
+# run here: a file in each tested package blank-imports pkg/backend/purego (which
 # registers the "neuralart" backend), the test helpers' xla.AutoInstall (a
 # download of the XLA plugin) is skipped, and a go.work joins the copy to this
 # repository.
@@ -23,7 +23,7 @@
 # it computes the test's input Iota/10 as Iota·0.1 (a different input), and
 # the test's tolerance is 1e-5. With the input simplego computes, no float32
 # formula comes within 1e-5 of those values (XLA's own expansion included);
-# pkg/backend's TestBatchNormGradientConstantUpstream checks the exact 0.
+# pkg/backend/purego's TestBatchNormGradientConstantUpstream checks the exact 0.
 #
 # Exit status: 1 when a test fails on neuralart and passes on go, or fails on
 # go only for an op simplego lacks (neuralart adds it), or when a package does
@@ -72,7 +72,7 @@ register_backend() {
 package $pkg
 
 // Added by neuralart's scripts/gomlx-peer-tests.sh: registers GOMLX_BACKEND=neuralart.
-import _ "github.com/neuralart/neuralart/pkg/backend"
+import _ "github.com/neuralart/neuralart/pkg/backend/purego"
 EOF
 }
 while read -r dir; do register_backend "$dir"; done < <(cd "$copy" && GOWORK=off go list -e -f '{{.Dir}}' $pkgs 2>/dev/null)
@@ -92,7 +92,7 @@ EOF
 run_tests() {
 	local be=$1 log=$2 bins=$runs/bin-$1 tags=() importpath dir name
 	# simplego as shipped: without the registration file, so nothing of
-	# pkg/backend (which swaps entries of simplego's executor table) is linked in.
+	# pkg/backend/purego (which swaps entries of simplego's executor table) is linked in.
 	[ "$be" = neuralart ] || tags=(-tags neuralart_peer_plain)
 	rm -rf "$bins" && mkdir -p "$bins"
 	: >"$log"

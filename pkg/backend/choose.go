@@ -10,6 +10,8 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/xla"
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
+	"github.com/neuralart/neuralart/pkg/notebook"
 	"github.com/pkg/errors"
 )
 
@@ -22,9 +24,10 @@ import (
 //     found in GoMLX's search paths ($PJRT_PLUGIN_LIBRARY_PATH,
 //     ~/.local/lib/go-xla, /usr/local/lib/go-xla, the system library paths)
 //     without triggering GoMLX's plugin auto-install download;
-//  3. else the pure-Go backend (NewPureGo).
+//  3. else the pure-Go backend (purego.New).
 //
-// The first call says on stderr which backend was chosen and why.
+// The first call says on stderr which backend was chosen and why; in a
+// notebook, the first call of the kernel session.
 func New() (backends.Backend, error) {
 	config, fromEnv := os.LookupEnv(backends.ConfigEnvVar)
 	c := choose(config, fromEnv, pjrt.AvailablePlugins())
@@ -37,15 +40,21 @@ func New() (backends.Backend, error) {
 		return nil, err
 	}
 	announce.Do(func() {
-		fmt.Fprintf(os.Stderr, "neuralart: %s: using %s; see docs/gpu.md\n", c.reason, c.describe())
+		message := fmt.Sprintf("neuralart: %s: using %s; see docs/gpu.md\n", c.reason, c.describe())
 		if warning := gemmWarning(b.Name(), simdBuild, sgemm.Accelerated, runtime.GOARCH); warning != "" {
-			fmt.Fprintf(os.Stderr, "neuralart: %s\n", warning)
+			message += fmt.Sprintf("neuralart: %s\n", warning)
+		}
+		// GoNB runs each cell as a new process: without the session check
+		// the choice would be repeated under every cell of a notebook.
+		if notebook.FirstInSession(message) {
+			fmt.Fprint(os.Stderr, message)
 		}
 	})
 	return b, nil
 }
 
-// announce makes New say its choice once per process.
+// announce makes New say its choice once per process, and
+// notebook.FirstInSession once per notebook session.
 var announce sync.Once
 
 // gemmWarning is what New says when the pure-Go backend (named backend) is
@@ -55,7 +64,7 @@ var announce sync.Once
 // miss.
 func gemmWarning(backend string, simd, accelerated bool, goarch string) string {
 	switch {
-	case backend != Name || accelerated || goarch != "amd64":
+	case backend != purego.Name || accelerated || goarch != "amd64":
 		return ""
 	case !simd:
 		return "built without GOEXPERIMENT=simd, so matrix products run 3-8x slower, " +
@@ -93,7 +102,7 @@ func (c choice) describe() string {
 	case c.plugin != "":
 		return "the XLA backend"
 	default:
-		return fmt.Sprintf("the pure-Go backend (%s)", Name)
+		return fmt.Sprintf("the pure-Go backend (%s)", purego.Name)
 	}
 }
 
@@ -101,8 +110,8 @@ func (c choice) describe() string {
 // that becomes an error here.
 func (c choice) open() (b backends.Backend, err error) {
 	switch {
-	case c.config == Name || (c.config == "" && c.plugin == ""):
-		return NewPureGo()
+	case c.config == purego.Name || (c.config == "" && c.plugin == ""):
+		return purego.New()
 	case c.plugin != "":
 		// An absolute plugin path makes the XLA backend skip its auto-install.
 		return xla.New(c.plugin)

@@ -2,11 +2,14 @@ package backend
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/gomlx/go-xla/pkg/pjrt"
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
+	"github.com/neuralart/neuralart/pkg/notebook"
 )
 
 func TestChoose(t *testing.T) {
@@ -61,7 +64,7 @@ func TestNewWithoutEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Name
+	want := purego.Name
 	if len(pjrt.AvailablePlugins()) > 0 {
 		want = "xla"
 	}
@@ -76,10 +79,10 @@ func TestGemmWarning(t *testing.T) {
 		simd, accelerated bool
 		goarch, want      string
 	}{
-		{Name, false, false, "amd64", "GOEXPERIMENT=simd"},
-		{Name, true, false, "amd64", "lacks AVX2"},
-		{Name, true, true, "amd64", ""},
-		{Name, false, false, "arm64", ""}, // no faster kernel to miss
+		{purego.Name, false, false, "amd64", "GOEXPERIMENT=simd"},
+		{purego.Name, true, false, "amd64", "lacks AVX2"},
+		{purego.Name, true, true, "amd64", ""},
+		{purego.Name, false, false, "arm64", ""}, // no faster kernel to miss
 		{"xla", false, false, "amd64", ""},
 		{"go", false, false, "amd64", ""},
 	} {
@@ -93,6 +96,40 @@ func TestGemmWarning(t *testing.T) {
 		t.Error("the AVX2 kernel is on in a build without GOEXPERIMENT=simd on amd64: simdBuild's build tags disagree with sgemm's")
 	}
 	if simdBuild && !sgemm.Accelerated {
-		t.Logf("built with GOEXPERIMENT=simd, but this CPU lacks AVX2 or FMA: New says %q", gemmWarning(Name, simdBuild, false, "amd64"))
+		t.Logf("built with GOEXPERIMENT=simd, but this CPU lacks AVX2 or FMA: New says %q", gemmWarning(purego.Name, simdBuild, false, "amd64"))
+	}
+}
+
+// TestAnnounceOncePerSession runs New in child processes, as GoNB runs cells:
+// each program says its choice once, and a notebook session says it once in all.
+func TestAnnounceOncePerSession(t *testing.T) {
+	if os.Getenv("NEURALART_ANNOUNCE_CHILD") == "1" {
+		for range 2 {
+			if _, err := New(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	announcements := func(sessionDir string) int {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestAnnounceOncePerSession$")
+		cmd.Env = append(os.Environ(), "NEURALART_ANNOUNCE_CHILD=1", "GOMLX_BACKEND="+purego.Name, notebook.SessionDirEnv+"="+sessionDir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("child process: %v; its stderr:\n%s", err, stderr.String())
+		}
+		return strings.Count(stderr.String(), "see docs/gpu.md")
+	}
+	for i := range 2 {
+		if got := announcements(""); got != 1 {
+			t.Errorf("program %d outside a notebook announced the backend %d times, want 1", i+1, got)
+		}
+	}
+	session := t.TempDir()
+	for i, want := range []int{1, 0, 0} {
+		if got := announcements(session); got != want {
+			t.Errorf("cell %d of a notebook session announced the backend %d times, want %d", i+1, got, want)
+		}
 	}
 }

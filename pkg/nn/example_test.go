@@ -7,14 +7,14 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // A DCGAN generator layer: 4x4 kernel, stride 2, padding 1 doubles the
 // image size.
 func ExampleConvTranspose2D() {
-	be, err := backend.NewPureGo()
+	be, err := purego.New()
 	if err != nil {
 		panic(err)
 	}
@@ -28,7 +28,7 @@ func ExampleConvTranspose2D() {
 }
 
 func ExampleUpsample2xBilinear() {
-	be, err := backend.NewPureGo()
+	be, err := purego.New()
 	if err != nil {
 		panic(err)
 	}
@@ -39,7 +39,7 @@ func ExampleUpsample2xBilinear() {
 }
 
 func ExampleReflectionPad2D() {
-	be, err := backend.NewPureGo()
+	be, err := purego.New()
 	if err != nil {
 		panic(err)
 	}

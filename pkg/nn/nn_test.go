@@ -12,12 +12,12 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
 var testBackend = sync.OnceValue(func() backends.Backend {
-	b, err := backend.NewPureGo()
+	b, err := purego.New()
 	if err != nil {
 		panic(err)
 	}

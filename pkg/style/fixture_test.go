@@ -11,7 +11,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/internal/fixtures"
 	"github.com/neuralart/neuralart/pkg/internal/fixtures/vggref"
 	"github.com/neuralart/neuralart/pkg/style"
@@ -47,7 +47,7 @@ type gatysFixture struct {
 // tinyVGG is the pure-Go backend and the fixtures' VGG-19 (reduced width).
 func tinyVGG(t *testing.T) (backends.Backend, *vgg.Model) {
 	t.Helper()
-	b, err := backend.NewPureGo()
+	b, err := purego.New()
 	if err != nil {
 		t.Fatal(err)
 	}

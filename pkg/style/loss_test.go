@@ -9,12 +9,12 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 )
 
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	b, err := backend.NewPureGo()
+	b, err := purego.New()
 	if err != nil {
 		t.Fatalf("pure-Go backend: %v", err)
 	}

@@ -1,4 +1,4 @@
-package backend_test
+package purego_test
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/core/tensors/images"
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 )
 
 // The gradient of a convolution with respect to its input: it needs Pad and
 // Reverse, which GoMLX's simplego lacks and the pure-Go backend lowers.
-func ExampleNewPureGo() {
-	be, err := backend.NewPureGo()
+func ExampleNew() {
+	be, err := purego.New()
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package backend
+package purego
 
 import (
 	"sync"
@@ -11,7 +11,7 @@ import (
 )
 
 var testBackend = sync.OnceValue(func() backends.Backend {
-	b, err := NewPureGo()
+	b, err := New()
 	if err != nil {
 		panic(err)
 	}

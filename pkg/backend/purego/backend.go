@@ -1,4 +1,4 @@
-package backend
+package purego
 
 import (
 	"slices"
@@ -12,7 +12,7 @@ import (
 const Name = "neuralart"
 
 func init() {
-	backends.Register(Name, func(config string) (backends.Backend, error) { return newPureGo(config) })
+	backends.Register(Name, func(config string) (backends.Backend, error) { return newBackend(config) })
 }
 
 // Backend is the project's pure-Go GoMLX backend: simplego (GoMLX's portable
@@ -27,16 +27,16 @@ type Backend struct {
 	*simplego.Backend
 }
 
-// NewPureGo returns the project's pure-Go backend, registered as Name.
-func NewPureGo() (backends.Backend, error) { return newPureGo("") }
+// New returns the project's pure-Go backend, registered as Name.
+func New() (backends.Backend, error) { return newBackend("") }
 
-// newPureGo accepts simplego's configuration string (e.g. "parallelism=2").
+// newBackend accepts simplego's configuration string (e.g. "parallelism=2").
 // Ops run one after another ("ops_sequential") unless config says
 // "ops_parallel": in GoMLX v0.26, simplego's parallel op scheduler can
 // deadlock, every pool worker running an op that waits for a free worker to
 // split its own work (seen with one CPU, and possible with more). Each big op
 // still uses all cores.
-func newPureGo(config string) (*Backend, error) {
+func newBackend(config string) (*Backend, error) {
 	if !slices.ContainsFunc(strings.Split(config, ","), func(option string) bool { return strings.HasPrefix(option, "ops_") }) {
 		config = strings.TrimPrefix(config+",ops_sequential", ",")
 	}

@@ -1,4 +1,4 @@
-package backend
+package purego
 
 import (
 	"testing"
@@ -15,7 +15,7 @@ import (
 // the smallest worker pool: simplego's parallel op scheduler deadlocks on
 // it, the backend's default must not.
 func TestManyParallelOpsOnOneWorker(t *testing.T) {
-	b, err := newPureGo("parallelism=1")
+	b, err := newBackend("parallelism=1")
 	if err != nil {
 		t.Fatal(err)
 	}
