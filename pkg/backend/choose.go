@@ -12,7 +12,6 @@ import (
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/notebook"
-	"github.com/pkg/errors"
 )
 
 // New returns the backend chosen for the whole project:
@@ -118,7 +117,7 @@ func (c choice) open() (b backends.Backend, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = errors.Errorf("%s=%q: %v", backends.ConfigEnvVar, c.config, r)
+			err = fmt.Errorf("%s=%q: %v", backends.ConfigEnvVar, c.config, r)
 		}
 	}()
 	return backends.NewWithConfig(c.config)

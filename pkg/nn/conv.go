@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/gomlx/exceptions"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -26,7 +27,7 @@ type Conv2DOptions struct {
 func Conv2D(x, kernel *graph.Node, opts Conv2DOptions) *graph.Node {
 	checkNCHW("Conv2D", x)
 	if kernel.Rank() != 4 || kernel.Shape().Dimensions[1] != x.Shape().Dimensions[1] {
-		panicf("nn.Conv2D: kernel must be [Cout, Cin=%d, kh, kw], got %s", x.Shape().Dimensions[1], kernel.Shape())
+		exceptions.Panicf("nn.Conv2D: kernel must be [Cout, Cin=%d, kh, kw], got %s", x.Shape().Dimensions[1], kernel.Shape())
 	}
 	stride, dilation := max(opts.Stride, 1), max(opts.Dilation, 1)
 	paddings := [][2]int{{opts.Padding, opts.Padding}, {opts.Padding, opts.Padding}}
@@ -67,11 +68,11 @@ type ConvTranspose2DOptions struct {
 func ConvTranspose2D(x, kernel *graph.Node, opts ConvTranspose2DOptions) *graph.Node {
 	checkNCHW("ConvTranspose2D", x)
 	if kernel.Rank() != 4 || kernel.Shape().Dimensions[0] != x.Shape().Dimensions[1] {
-		panicf("nn.ConvTranspose2D: kernel must be [Cin=%d, Cout, kh, kw], got %s", x.Shape().Dimensions[1], kernel.Shape())
+		exceptions.Panicf("nn.ConvTranspose2D: kernel must be [Cin=%d, Cout, kh, kw], got %s", x.Shape().Dimensions[1], kernel.Shape())
 	}
 	stride, dilation := max(opts.Stride, 1), max(opts.Dilation, 1)
 	if opts.Padding < 0 || opts.OutputPadding < 0 || opts.OutputPadding >= max(stride, dilation) {
-		panicf("nn.ConvTranspose2D: padding %d must be >= 0 and output padding %d in [0, max(stride %d, dilation %d))",
+		exceptions.Panicf("nn.ConvTranspose2D: padding %d must be >= 0 and output padding %d in [0, max(stride %d, dilation %d))",
 			opts.Padding, opts.OutputPadding, stride, dilation)
 	}
 	in, kd := x.Shape().Dimensions, kernel.Shape().Dimensions
@@ -79,7 +80,7 @@ func ConvTranspose2D(x, kernel *graph.Node, opts ConvTranspose2DOptions) *graph.
 	for i := range 2 {
 		out[i] = (in[2+i]-1)*stride - 2*opts.Padding + dilation*(kd[2+i]-1) + opts.OutputPadding + 1
 		if out[i] <= 0 {
-			panicf("nn.ConvTranspose2D: input %s and kernel %s give an empty output", x.Shape(), kernel.Shape())
+			exceptions.Panicf("nn.ConvTranspose2D: input %s and kernel %s give an empty output", x.Shape(), kernel.Shape())
 		}
 		phases[i] = (out[i] + stride - 1) / stride
 	}

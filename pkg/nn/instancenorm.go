@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/gomlx/exceptions"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
@@ -24,7 +25,7 @@ func InstanceNorm(x, scale, offset *graph.Node, epsilon float64) *graph.Node {
 	y := graph.Div(centered, graph.Sqrt(graph.AddScalar(variance, epsilon)))
 	perChannel := func(v *graph.Node, name string) *graph.Node {
 		if v.Rank() != 1 || v.Shape().Dimensions[0] != c {
-			panicf("nn.InstanceNorm: %s must be [C=%d], got %s", name, c, v.Shape())
+			exceptions.Panicf("nn.InstanceNorm: %s must be [C=%d], got %s", name, c, v.Shape())
 		}
 		return graph.Reshape(v, 1, c, 1, 1)
 	}

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/gomlx/exceptions"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
@@ -18,7 +19,7 @@ import (
 // as matrix products of the forward one's size.
 func MatMulTransposed(a, b *graph.Node) *graph.Node {
 	if a.Rank() != 2 || b.Rank() != 2 || a.Shape().Dimensions[1] != b.Shape().Dimensions[1] {
-		panicf("nn.MatMulTransposed: want a [M, K] and b [N, K], got %s and %s", a.Shape(), b.Shape())
+		exceptions.Panicf("nn.MatMulTransposed: want a [M, K] and b [N, K], got %s and %s", a.Shape(), b.Shape())
 	}
 	m, k, n := a.Shape().Dimensions[0], a.Shape().Dimensions[1], b.Shape().Dimensions[0]
 	y := graph.ConvGeneral(graph.Reshape(a, m, k, 1, 1), graph.Reshape(b, n, k, 1, 1), nchwAxes, nil, nil, nil, nil, 1, 1)

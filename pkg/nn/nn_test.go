@@ -12,8 +12,8 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/backend/backendtest"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 )
 
 var testBackend = sync.OnceValue(func() backends.Backend {

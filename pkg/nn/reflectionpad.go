@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/gomlx/exceptions"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
@@ -12,7 +13,7 @@ func ReflectionPad2D(x *graph.Node, left, right, top, bottom int) *graph.Node {
 	checkNCHW("ReflectionPad2D", x)
 	d := x.Shape().Dimensions
 	if min(left, right, top, bottom) < 0 || max(left, right) >= d[3] || max(top, bottom) >= d[2] {
-		panicf("nn.ReflectionPad2D: paddings (left %d, right %d, top %d, bottom %d) must be >= 0 and smaller than the input's %dx%d",
+		exceptions.Panicf("nn.ReflectionPad2D: paddings (left %d, right %d, top %d, bottom %d) must be >= 0 and smaller than the input's %dx%d",
 			left, right, top, bottom, d[2], d[3])
 	}
 	return reflectAxis(reflectAxis(x, 3, left, right), 2, top, bottom)

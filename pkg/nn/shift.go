@@ -3,9 +3,9 @@ package nn
 import (
 	"slices"
 
+	"github.com/gomlx/exceptions"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/pkg/errors"
 )
 
 // padZeros pads axis of x with start zeros before and end zeros after; a
@@ -71,12 +71,6 @@ func interleave(parts []*graph.Node, axis int) *graph.Node {
 // checkNCHW panics unless x is a rank-4 NCHW tensor.
 func checkNCHW(op string, x *graph.Node) {
 	if x.Rank() != 4 {
-		panicf("nn.%s: input must be NCHW (rank 4), got shape %s", op, x.Shape())
+		exceptions.Panicf("nn.%s: input must be NCHW (rank 4), got shape %s", op, x.Shape())
 	}
-}
-
-// panicf reports a graph-building error the way GoMLX does: graph.Exec turns
-// the panic into an error.
-func panicf(format string, args ...any) {
-	panic(errors.Errorf(format, args...))
 }

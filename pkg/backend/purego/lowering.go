@@ -1,13 +1,13 @@
 package purego
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/pkg/errors"
 )
 
 // lowering builds one high-level op out of simplego ops. It keeps the first
@@ -25,7 +25,7 @@ func (b *Builder) lower(op string) *lowering { return &lowering{b: b.Builder, op
 // done returns the lowered result, or the first error met while lowering.
 func (l *lowering) done(x backends.Op) (backends.Op, error) {
 	if l.err != nil {
-		return nil, errors.WithMessagef(l.err, "neuralart backend: lowering %s", l.op)
+		return nil, fmt.Errorf("neuralart backend: lowering %s: %w", l.op, l.err)
 	}
 	return x, nil
 }
@@ -33,7 +33,7 @@ func (l *lowering) done(x backends.Op) (backends.Op, error) {
 // failf records an error about the op's arguments (the first one wins).
 func (l *lowering) failf(format string, args ...any) {
 	if l.err == nil {
-		l.err = errors.Errorf(format, args...)
+		l.err = fmt.Errorf(format, args...)
 	}
 }
 

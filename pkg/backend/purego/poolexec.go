@@ -1,13 +1,13 @@
 package purego
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/pkg/errors"
 )
 
 // A float32 SelectAndScatter (a max- or min-pool's gradient) as one pass:
