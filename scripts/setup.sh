@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the notebooks and tests need, idempotently:
 # Jupyter (the distribution's packages), gonb, goimports and gopls (built into bin/
-# from the versions pinned in go.mod), go.work, and the project's GoNB kernel spec
-# in a project-local Jupyter data directory (.jupyter/).
+# from the versions pinned in scripts/tools/go.mod), go.work, and the project's GoNB
+# kernel spec in a project-local Jupyter data directory (.jupyter/).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO"
@@ -37,7 +37,10 @@ install_jupyter() {
 
 build_tools() {
 	mkdir -p bin
-	go build -o bin/ github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls ./scripts/nbcheck
+	# The notebook tools are a module of their own (see scripts/tools/go.mod); the
+	# repository's go.work, which lists only the library, must not apply to it.
+	(cd scripts/tools && GOWORK=off go build -o "$REPO/bin/" tool) &&
+		go build -o bin/ ./scripts/nbcheck
 }
 
 write_go_work() {
@@ -68,7 +71,7 @@ install_kernel() {
 
 start=$SECONDS
 if jupyter_present; then echo "==> Jupyter: already installed"; else step "Jupyter from the distribution's packages" install_jupyter; fi
-step "gonb, goimports, gopls (versions pinned in go.mod) and nbcheck into bin/" build_tools
+step "gonb, goimports, gopls (versions pinned in scripts/tools/go.mod) and nbcheck into bin/" build_tools
 step "go.work" write_go_work
 step "GoNB kernel spec 'Go (neuralart)' into .jupyter/" install_kernel
 echo "setup finished in $((SECONDS - start))s"

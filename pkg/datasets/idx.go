@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
 
 // IDX is the content of an IDX file (the format of the MNIST distribution):
@@ -49,15 +51,17 @@ func ReadIDXFile(path string) (*IDX, error) {
 // follow.
 func ReadIDX(r io.Reader) (*IDX, error) {
 	br := bufio.NewReader(r)
+	var src io.Reader = br
 	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("bad gzip header: %w", err)
+			return nil, errkind.Mark(ErrFormat, fmt.Errorf("bad gzip header: %w", err))
 		}
 		defer gz.Close()
-		return readIDX(gz)
+		src = gz
 	}
-	return readIDX(br)
+	idx, err := readIDX(src)
+	return idx, errkind.Mark(ErrFormat, err)
 }
 
 func readIDX(r io.Reader) (*IDX, error) {

@@ -3,6 +3,7 @@ package datasets
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,8 +67,8 @@ func TestReadIDXErrors(t *testing.T) {
 		{"truncated gzip", "unexpected EOF", gz[:len(gz)-6]},
 	} {
 		_, err := ReadIDX(bytes.NewReader(tc.data))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got error %v, want one mentioning %q", tc.name, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: got error %v, want one matching ErrFormat and mentioning %q", tc.name, err, tc.want)
 		}
 	}
 }
@@ -76,8 +77,11 @@ func TestReadIDXFileNamesFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "broken-idx3-ubyte.gz")
 	os.WriteFile(path, []byte{0, 0, 8, 3, 0, 0}, 0o644)
 	_, err := ReadIDXFile(path)
-	if err == nil || !strings.Contains(err.Error(), path) {
-		t.Errorf("got %v, want an error naming %s", err, path)
+	if err == nil || !strings.Contains(err.Error(), path) || !errors.Is(err, ErrFormat) {
+		t.Errorf("got %v, want an ErrFormat naming %s", err, path)
+	}
+	if _, err := ReadIDXFile(path + ".missing"); !errors.Is(err, os.ErrNotExist) || errors.Is(err, ErrFormat) {
+		t.Errorf("missing file: got %v, want an os.ErrNotExist that is not an ErrFormat", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/neuralart/neuralart/pkg/images"
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 	_ "golang.org/x/image/bmp" // decoders for the formats beyond images' PNG, JPEG and GIF
 	_ "golang.org/x/image/webp"
 )
@@ -70,8 +71,8 @@ func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
 		if len(files[label]) == 0 && class != "" {
 			// As torchvision's ImageFolder: a class without images would
 			// be a label that never occurs.
-			return nil, fmt.Errorf("datasets: image folder %s: class directory %s holds no images (%s)",
-				root, dir, strings.Join(imageExtensions, ", "))
+			return nil, errkind.Mark(ErrNotFound, fmt.Errorf("datasets: image folder %s: class directory %s holds no images (%s)",
+				root, dir, strings.Join(imageExtensions, ", ")))
 		}
 	}
 	for label := range classes {
@@ -85,7 +86,7 @@ func LoadImageFolder(root string, opts ImageFolderOptions) (*Dataset, error) {
 		}
 	}
 	if d.Len() == 0 {
-		return nil, fmt.Errorf("datasets: image folder %s: no images (%s) found", root, strings.Join(imageExtensions, ", "))
+		return nil, errkind.Mark(ErrNotFound, fmt.Errorf("datasets: image folder %s: no images (%s) found", root, strings.Join(imageExtensions, ", ")))
 	}
 	return d, nil
 }

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,9 @@ import (
 )
 
 func TestLoadMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: decodes all 70000 MNIST images")
+	}
 	for _, tc := range []struct {
 		split Split
 		n     int
@@ -68,13 +72,13 @@ func TestLoadMNISTErrors(t *testing.T) {
 		dir := t.TempDir()
 		writeMNIST(t, dir, "train", tc.images, tc.labels)
 		_, err := LoadMNIST(Train, &MNISTOptions{Dir: dir})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: got %v, want an ErrFormat containing %q", tc.name, err, tc.want)
 		}
 	}
 	dir := t.TempDir()
-	if _, err := LoadMNIST(Train, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "not found") {
-		t.Errorf("missing files: got %v", err)
+	if _, err := LoadMNIST(Train, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "not found") || !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing files: got %v, want an ErrNotFound", err)
 	}
 	// A truncated copy of the real file.
 	real, err := MNISTDir()
@@ -86,8 +90,8 @@ func TestLoadMNISTErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"), raw[:len(raw)/2], 0o644)
-	if _, err := LoadMNIST(Test, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz") {
-		t.Errorf("truncated file: got %v, want an error naming the file", err)
+	if _, err := LoadMNIST(Test, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz") || !errors.Is(err, ErrFormat) {
+		t.Errorf("truncated file: got %v, want an ErrFormat naming the file", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,7 +16,13 @@ import (
 	"time"
 
 	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
+
+// ErrChecksum is matched (errors.Is) by the errors of [Fetch] and
+// [VerifyFile] about a file whose SHA-256 is not the one expected: a download
+// that was damaged or replaced on the server, or a damaged cached copy.
+var ErrChecksum = errors.New("download: SHA-256 mismatch")
 
 // CacheEnvVar names the environment variable that overrides the cache directory.
 const CacheEnvVar = "NEURALART_CACHE"
@@ -198,5 +205,5 @@ func hashMismatch(what, want, got, advice string) error {
 	if len(want) < len(got) {
 		expected = "one starting with " + want
 	}
-	return fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s%s", what, expected, got, advice)
+	return errkind.Mark(ErrChecksum, fmt.Errorf("download: %s: SHA-256 mismatch: expected %s, found %s%s", what, expected, got, advice))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -83,6 +84,9 @@ func TestFetchHashMismatch(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, s)
 		}
 	}
+	if !errors.Is(err, ErrChecksum) {
+		t.Errorf("error %q does not match ErrChecksum", err)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a failed download left %d files in the cache", len(entries))
 	}
@@ -110,8 +114,8 @@ func TestFetchCachedFileRechecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Fetch(context.Background(), srv.URL+"/w.bin", Options{Dir: dir, SHA256: sha(body)})
-	if err == nil || !strings.Contains(err.Error(), "mismatch") {
-		t.Fatalf("corrupted cached file: err = %v, want a SHA-256 mismatch", err)
+	if err == nil || !strings.Contains(err.Error(), "mismatch") || !errors.Is(err, ErrChecksum) {
+		t.Fatalf("corrupted cached file: err = %v, want a SHA-256 mismatch (ErrChecksum)", err)
 	}
 }
 

@@ -14,7 +14,14 @@ import (
 	"strings"
 
 	"github.com/neuralart/neuralart/pkg/download"
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
+
+// ErrTooLarge is matched (errors.Is) by the errors that refuse an image, or an
+// image size, over a pixel limit: from [Load] and [Decode] before any pixel is
+// decoded, and from [CheckPixels]. A caller can then resize the source, or
+// raise [LoadOptions.MaxPixels], and try again.
+var ErrTooLarge = errors.New("images: image too large")
 
 // DefaultMaxPixels is the largest image, in pixels (width × height), that
 // [Load] and [Decode] accept unless [LoadOptions.MaxPixels] says otherwise:
@@ -83,7 +90,8 @@ func isURL(src string) bool {
 // Decode reads a PNG, JPEG or GIF image from r; name (usually the file
 // name) is only used in error messages. It checks the size in the header
 // against the pixel limit before decoding, and applies the EXIF orientation
-// of JPEGs.
+// of JPEGs. Errors match [ErrTooLarge] for an image over the limit and the
+// standard library's image.ErrFormat for data that is no PNG, JPEG or GIF.
 func Decode(r io.Reader, name string, opts *LoadOptions) (image.Image, error) {
 	maxPixels := opts.maxPixels()
 	maxBytes := int64(maxPixels)*bytesPerPixelBound + metadataAllowance
@@ -92,8 +100,8 @@ func Decode(r io.Reader, name string, opts *LoadOptions) (image.Image, error) {
 		return nil, fmt.Errorf("images: reading %s: %w", name, err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("images: %s is larger than %d bytes, more than any image within the limit of %s needs; resize it first (for example `convert in.jpg -resize 2048x2048 out.jpg`) or raise LoadOptions.MaxPixels",
-			name, maxBytes, megapixels(maxPixels))
+		return nil, errkind.Mark(ErrTooLarge, fmt.Errorf("images: %s is larger than %d bytes, more than any image within the limit of %s needs; resize it first (for example `convert in.jpg -resize 2048x2048 out.jpg`) or raise LoadOptions.MaxPixels",
+			name, maxBytes, megapixels(maxPixels)))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -119,8 +127,8 @@ func checkSize(name string, width, height, maxPixels int) error {
 		return fmt.Errorf("images: %s has an empty size %d×%d in its header", name, width, height)
 	}
 	if pixels := int64(width) * int64(height); pixels > int64(maxPixels) {
-		return fmt.Errorf("images: %s is %d×%d (%s), over the limit of %s; resize it first (for example `convert in.jpg -resize 2048x2048 out.jpg`) or raise LoadOptions.MaxPixels",
-			name, width, height, megapixelsOf(float64(pixels)), megapixels(maxPixels))
+		return errkind.Mark(ErrTooLarge, fmt.Errorf("images: %s is %d×%d (%s), over the limit of %s; resize it first (for example `convert in.jpg -resize 2048x2048 out.jpg`) or raise LoadOptions.MaxPixels",
+			name, width, height, megapixelsOf(float64(pixels)), megapixels(maxPixels)))
 	}
 	return nil
 }
@@ -138,7 +146,7 @@ func megapixelsOf(pixels float64) string {
 func decodeError(name, format string, data []byte, err error) error {
 	if errors.Is(err, image.ErrFormat) {
 		head := data[:min(len(data), 8)]
-		return fmt.Errorf("images: %s is not a PNG, JPEG or GIF image (it starts with % x %q)", name, head, head)
+		return errkind.Mark(image.ErrFormat, fmt.Errorf("images: %s is not a PNG, JPEG or GIF image (it starts with % x %q)", name, head, head))
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("images: %s: truncated %s data (%d bytes): %w", name, orUnknown(format), len(data), err)

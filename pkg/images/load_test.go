@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -252,10 +253,13 @@ func TestDecodeRefusesLargeImagesFromHeader(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
+	if !errors.Is(err, ErrTooLarge) || errors.Is(err, image.ErrFormat) {
+		t.Errorf("error %q: errors.Is ErrTooLarge %v, image.ErrFormat %v; want true, false", err, errors.Is(err, ErrTooLarge), errors.Is(err, image.ErrFormat))
+	}
 
 	opts := &LoadOptions{MaxPixels: 5*3 - 1}
-	if _, err := Decode(bytes.NewReader(encodePNG(t, patterned(5, 3))), "small.png", opts); err == nil {
-		t.Error("Decode accepted 15 pixels with MaxPixels 14")
+	if _, err := Decode(bytes.NewReader(encodePNG(t, patterned(5, 3))), "small.png", opts); err == nil || !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Decode of 15 pixels with MaxPixels 14: got %v, want an ErrTooLarge", err)
 	}
 	opts.MaxPixels = 5 * 3
 	if _, err := Decode(bytes.NewReader(encodePNG(t, patterned(5, 3))), "small.png", opts); err != nil {
@@ -267,8 +271,8 @@ func TestDecodeRefusesOverlongStreams(t *testing.T) {
 	opts := &LoadOptions{MaxPixels: 1}
 	limit := bytesPerPixelBound + metadataAllowance
 	_, err := Decode(bytes.NewReader(make([]byte, limit+1)), "endless.png", opts)
-	if err == nil || !strings.Contains(err.Error(), "endless.png") {
-		t.Fatalf("Decode of an overlong stream: err = %v, want an error naming the file", err)
+	if err == nil || !strings.Contains(err.Error(), "endless.png") || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Decode of an overlong stream: err = %v, want an ErrTooLarge naming the file", err)
 	}
 }
 
@@ -277,11 +281,12 @@ func TestDecodeErrorsNameTheFile(t *testing.T) {
 	for _, tc := range []struct {
 		name, data string
 		want       []string
+		notImage   bool // the error matches image.ErrFormat
 	}{
-		{"page.jpg", "<html>Not Found</html>", []string{"page.jpg", "not a PNG, JPEG or GIF", "<html>"}},
-		{"empty.png", "", []string{"empty.png"}},
-		{"cut.png", string(pngData[:len(pngData)/2]), []string{"cut.png", "PNG"}},
-		{"cut.jpg", string(encodeJPEG(t, patterned(8, 8))[:200]), []string{"cut.jpg", "JPEG"}},
+		{"page.jpg", "<html>Not Found</html>", []string{"page.jpg", "not a PNG, JPEG or GIF", "<html>"}, true},
+		{"empty.png", "", []string{"empty.png"}, true},
+		{"cut.png", string(pngData[:len(pngData)/2]), []string{"cut.png", "PNG"}, false},
+		{"cut.jpg", string(encodeJPEG(t, patterned(8, 8))[:200]), []string{"cut.jpg", "JPEG"}, false},
 	} {
 		_, err := Decode(strings.NewReader(tc.data), tc.name, nil)
 		if err == nil {
@@ -292,6 +297,9 @@ func TestDecodeErrorsNameTheFile(t *testing.T) {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not mention %q", tc.name, err, want)
 			}
+		}
+		if errors.Is(err, image.ErrFormat) != tc.notImage || errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s: error %q: errors.Is image.ErrFormat %v, ErrTooLarge %v; want %v, false", tc.name, err, errors.Is(err, image.ErrFormat), errors.Is(err, ErrTooLarge), tc.notImage)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"image/draw"
 
 	xdraw "golang.org/x/image/draw"
+
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
 
 // Resize scales img so that its longer side is longSide pixels, preserving
@@ -61,8 +63,8 @@ func CheckPixels(what string, width, height, maxPixels int) error {
 	}
 	// In float64: width × height may overflow an int.
 	if pixels := float64(width) * float64(height); pixels > float64(maxPixels) {
-		return fmt.Errorf("images: %s would be %d×%d (%s), over the limit of %s (images.DefaultMaxPixels)",
-			what, width, height, megapixelsOf(pixels), megapixels(maxPixels))
+		return errkind.Mark(ErrTooLarge, fmt.Errorf("images: %s would be %d×%d (%s), over the limit of %s (images.DefaultMaxPixels)",
+			what, width, height, megapixelsOf(pixels), megapixels(maxPixels)))
 	}
 	return nil
 }

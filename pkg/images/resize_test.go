@@ -1,6 +1,7 @@
 package images
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"testing"
@@ -69,6 +70,9 @@ func TestResizeToLimitRefusesAbsurdSizes(t *testing.T) {
 		img, err := ResizeToLimit(src, tc.w, tc.h, tc.max, "the result")
 		if img != nil || err == nil || err.Error() != tc.want {
 			t.Errorf("ResizeToLimit(%d, %d, %d) = %v, %v; want nil, %q", tc.w, tc.h, tc.max, img, err, tc.want)
+		}
+		if tooLarge := tc.w > 0 && tc.h > 0; errors.Is(err, ErrTooLarge) != tooLarge {
+			t.Errorf("ResizeToLimit(%d, %d, %d): errors.Is(err, ErrTooLarge) = %v, want %v", tc.w, tc.h, tc.max, !tooLarge, tooLarge)
 		}
 	}
 	img, err := ResizeToLimit(src, 10, 10, 100, "the result")

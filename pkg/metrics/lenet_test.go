@@ -30,6 +30,9 @@ func mnist(t testing.TB, split datasets.Split) *datasets.Dataset {
 }
 
 func TestTrainLeNetReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: trains LeNet twice")
+	}
 	b := testBackend(t)
 	small := mnist(t, datasets.Train).Subset(96)
 	opts := LeNetTrainOptions{Epochs: 1, BatchSize: 32, Seed: 5}

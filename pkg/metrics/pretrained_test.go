@@ -11,6 +11,9 @@ import (
 // TestPretrainedLeNetAccuracy evaluates the committed weights on all 10000
 // MNIST test images.
 func TestPretrainedLeNetAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: classifies the 10000 MNIST test digits")
+	}
 	net, err := PretrainedLeNet(testBackend(t))
 	if err != nil {
 		t.Fatal(err)
@@ -29,6 +32,9 @@ func TestPretrainedLeNetAccuracy(t *testing.T) {
 // disjoint real sets are close, and the distance grows steadily as the test
 // images are degraded by more noise or more blur.
 func TestFIDSanity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: LeNet features of 1000 MNIST digits at each of several corruptions")
+	}
 	const n, batch = 1000, 500
 	net, err := PretrainedLeNet(testBackend(t))
 	if err != nil {

@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,7 +44,8 @@ func openBytes(name string, b []byte) (*File, error) {
 	return NewReader(bytes.NewReader(b), int64(len(b)), name)
 }
 
-// wantError checks that opening b fails with an error containing every one of parts.
+// wantError checks that opening b fails with an error containing every one
+// of parts, of the kind ErrCorrupt.
 func wantError(t *testing.T, name string, b []byte, parts ...string) {
 	t.Helper()
 	f, err := openBytes(name, b)
@@ -60,6 +64,36 @@ func wantError(t *testing.T, name string, b []byte, parts ...string) {
 		if !strings.Contains(err.Error(), p) {
 			t.Errorf("%s: error %q does not mention %q", name, err, p)
 		}
+	}
+	if !errors.Is(err, ErrCorrupt) || errors.Is(err, ErrFormat) {
+		t.Errorf("%s: error %q: errors.Is ErrCorrupt %v, ErrFormat %v; want true, false", name, err, errors.Is(err, ErrCorrupt), errors.Is(err, ErrFormat))
+	}
+}
+
+// TestUnknownFormats: files that are no weights file at all match ErrFormat,
+// not ErrCorrupt, and say what they start with.
+func TestUnknownFormats(t *testing.T) {
+	tar := make([]byte, 1024)
+	copy(tar[257:], "ustar")
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"page.pth", []byte("<html><body>Not Found</body></html>"), "<html>"},
+		{"empty.safetensors", nil, "not a safetensors or PyTorch"},
+		{"old.tar", tar, "tar-format"},
+	} {
+		_, err := openBytes(c.name, c.data)
+		if err == nil || !strings.Contains(err.Error(), c.name) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error naming the file and mentioning %q", c.name, err, c.want)
+		}
+		if !errors.Is(err, ErrFormat) || errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: error %q: errors.Is ErrFormat %v, ErrCorrupt %v; want true, false", c.name, err, errors.Is(err, ErrFormat), errors.Is(err, ErrCorrupt))
+		}
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing.pth")); !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrFormat) {
+		t.Errorf("missing file: got %v, want an fs.ErrNotExist that is no ErrFormat", err)
 	}
 }
 
@@ -184,8 +218,8 @@ func TestTruncated(t *testing.T) {
 		}
 		// A cut anywhere in a legacy file or a safetensors file loses data: always an error.
 		if strings.HasSuffix(path, "legacy.pth") || strings.HasSuffix(path, ".safetensors") {
-			if _, err := readAll(openBytes(path, b[:len(b)-1])); err == nil {
-				t.Errorf("%s without its last byte: no error", path)
+			if _, err := readAll(openBytes(path, b[:len(b)-1])); err == nil || !errors.Is(err, ErrCorrupt) {
+				t.Errorf("%s without its last byte: got %v, want an ErrCorrupt", path, err)
 			}
 		}
 	}

@@ -192,6 +192,9 @@ func TestDuplicateSafetensorsKey(t *testing.T) {
 }
 
 func TestSafetensorsTooManyTensors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: parses a header of 131073 tensor entries")
+	}
 	var h strings.Builder
 	h.WriteString("{")
 	for i := range maxTensors + 1 {
@@ -210,6 +213,9 @@ func TestSafetensorsTooManyTensors(t *testing.T) {
 }
 
 func TestPickleLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs pickles of up to 10 MB to each limit")
+	}
 	for _, c := range []struct {
 		name, pkl, want string
 	}{

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/neuralart/neuralart/pkg/internal/errkind"
 )
 
 // TensorOf is a dense array of E in row-major (C) order: element (i, j, k)
@@ -55,7 +57,9 @@ type storage struct {
 
 // Open opens the weights file at path, detecting its format from its first
 // bytes: a zip archive (torch.save since PyTorch 1.6), a pickle stream (the
-// legacy torch.save format), or safetensors.
+// legacy torch.save format), or safetensors. Errors match [ErrFormat] for a
+// file of none of these formats and [ErrCorrupt] for one whose content does
+// not hold together (errors.Is).
 func Open(path string) (*File, error) {
 	osf, err := os.Open(path)
 	if err != nil {
@@ -92,17 +96,20 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		f, err = readTorchZip(r, size, name)
+	case len(head) == 9 && head[8] == '{':
+		// Before the pickle test: a safetensors header length whose low byte
+		// is 0x80 (7040 bytes, say) starts like a pickle's PROTO opcode; a
+		// legacy torch.save file's ninth byte is part of its magic number.
+		f, err = readSafetensors(r, size, name)
 	case bytes.HasPrefix(head, []byte{opProto}):
 		f, err = readTorchLegacy(r, size, name)
-	case len(head) == 9 && head[8] == '{':
-		f, err = readSafetensors(r, size, name)
 	case isTar(r, size):
-		return nil, fmt.Errorf("weights: %s: a tar-format checkpoint (PyTorch before 0.1.10) is not supported; re-save it with a recent torch.save", name)
+		return nil, errkind.Mark(ErrFormat, fmt.Errorf("weights: %s: a tar-format checkpoint (PyTorch before 0.1.10) is not supported; re-save it with a recent torch.save", name))
 	default:
-		return nil, fmt.Errorf("weights: %s: not a safetensors or PyTorch (.pth) file: starts with %q", name, head)
+		return nil, errkind.Mark(ErrFormat, fmt.Errorf("weights: %s: not a safetensors or PyTorch (.pth) file: starts with %q", name, head))
 	}
 	if err != nil {
-		return nil, err
+		return nil, errkind.Mark(ErrCorrupt, err)
 	}
 	return f, nil
 }

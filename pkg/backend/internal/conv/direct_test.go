@@ -160,6 +160,9 @@ func TestDirectRandomProblems(t *testing.T) {
 // TestDirectBlocks covers problems large enough to be split into several
 // column blocks and, for the deep kernel-gradient shape, into slices of r.
 func TestDirectBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: convolutions large enough to fill their patches in 4 MiB blocks")
+	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, c := range []struct {
 		name                  string

@@ -50,6 +50,9 @@ func testSizes(rng *rand.Rand) [][3]int {
 }
 
 func TestMul(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: 38 sizes × 8 transpose and accumulate cases against a naive product; pkg/backend/purego's tests still multiply through the GEMM")
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range testSizes(rng) {
 		checkMul(t, rng, s, func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
@@ -66,6 +69,9 @@ func TestMul(t *testing.T) {
 // transposeC picks, on products much taller than wide and much wider than
 // tall, at the kernel's edges on both sides, and split over 3 goroutines.
 func TestMulOrientation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: 75 sizes, both orientations of C")
+	}
 	if !Accelerated {
 		t.Skip("no AVX2 micro-kernel")
 	}
@@ -108,6 +114,9 @@ func (r storedRows) Row(dst []float32, p, j int) {
 // checkMul: for the cases MulRows covers (setting C), with B stored plain
 // or transposed behind the interface.
 func TestMulRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: products up to 1500 columns against a naive product")
+	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	sizes := [][3]int{{1, 1, 1}, {5, 16, 4}, {7, 33, 130}, {130, 40, 300}, {37, 2100, 19}, {300, 3, 520}}
 	for range 10 {

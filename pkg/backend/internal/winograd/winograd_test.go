@@ -90,6 +90,9 @@ func direct(w tensor, flipH, flipW bool, x tensor, padTop, padLeft, outH, outW i
 }
 
 func TestConv(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: both tile sizes on every layout against a float64 direct convolution; TestConvEdges stays")
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	perms := [][4]int{{0, 1, 2, 3}, {0, 2, 3, 1}, {1, 0, 2, 3}, {2, 3, 1, 0}}
 	// Bound on |y - direct| / Σ|w||x|, with Σ|w||x| the largest of the
@@ -274,6 +277,9 @@ func im2col(x []float32, cin, size int) []float32 {
 // Errors are per output, relative to Σ|w||x| (max and RMS) and as
 // ‖y - ref‖₂ / ‖ref‖₂.
 func TestVGGError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: VGG-19's layers at full width against a float64 direct convolution")
+	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	t.Logf("%-15s %-12s %10s %10s %10s", "layer", "method", "max", "rms", "norm")
 	for _, l := range vggLayers {

@@ -1,0 +1,6 @@
+package panicinit
+
+import "testing"
+
+func init()                  { panic("init boom") }
+func TestNever(t *testing.T) {}
