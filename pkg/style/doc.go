@@ -23,6 +23,24 @@
 // and image size (α = 1, β = 1e6 are its defaults, and DefaultOptions').
 // ContentWeight α = 0 is texture synthesis (Gatys et al., NeurIPS 2015).
 //
+// # Terms of one's own
+//
+// Options.Terms adds loss terms written as GoMLX graph code, in a program
+// or a notebook cell, without touching this package: a Term names the
+// layers it reads, and its Loss, given the features of the image being
+// optimised at those layers and the same features of the content and style
+// images (computed once per level, as the Gram targets are), returns a
+// scalar node. Weighted by Term.Weight it is added to L_total and its
+// gradient; setting StyleWeight (ContentWeight) to 0 replaces the built-in
+// style (content) loss by the terms. Losses.Terms, Step, LogProgress and
+// the live view (Watch) report every term by its name. The Example of Term
+// matches the channel means and standard deviations of the features instead
+// of their Gram matrices: the statistics of adaptive instance normalisation
+// (Huang & Belongie, "Arbitrary Style Transfer in Real-time with Adaptive
+// Instance Normalization", ICCV 2017, https://arxiv.org/abs/1703.06868),
+// which Li et al. show to be a style loss of its own ("Demystifying Neural
+// Style Transfer", IJCAI 2017, https://arxiv.org/abs/1701.01036).
+//
 // # The pieces
 //
 // The losses are graph functions (ContentLoss, Gram, StyleLayerLoss,
@@ -36,7 +54,8 @@
 // from the content, noise or a style image; image size and style scale;
 // several styles blended with weights; original-colour preservation
 // (KeepOriginalColors); coarse-to-fine levels; a callback for live views;
-// cancellation through a context.Context. Texture is Transfer with α = 0.
+// cancellation through a context.Context; results kept on disk
+// (Options.Cache, see package cache). Texture is Transfer with α = 0.
 //
 // Images are float32 tensors [1, 3, H, W] (NCHW, RGB in [0, 1]); the
 // network (a Network, in practice *vgg.Model) normalises them itself.

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/neuralart/neuralart/pkg/cache"
 )
 
 // Init chooses the image the optimisation starts from.
@@ -55,6 +57,10 @@ type Options struct {
 	ContentWeight, StyleWeight float64
 	// TVWeight γ weighs the total-variation smoothness prior; default 0.
 	TVWeight float64
+	// Terms are loss terms of one's own, added to L_total (see Term); a
+	// term replaces the built-in style or content loss when StyleWeight or
+	// ContentWeight is 0. Default none.
+	Terms []Term
 
 	// ContentLayers and StyleLayers name the layers the losses compare
 	// (DefaultContentLayers, DefaultStyleLayers); ContentLayerWeights and
@@ -112,6 +118,15 @@ type Options struct {
 	// the current image. An error returned by it stops the transfer.
 	Callback      func(Step) error
 	CallbackEvery int
+
+	// Cache, when set, keeps finished transfers: Transfer (and Texture)
+	// first look there for the result under a key of the network, the
+	// images and every option that changes the result (not Callback,
+	// CallbackEvery or the backend; a Term by its Name, Weight and Layers),
+	// and store what they compute there. A cached result is returned with
+	// Result.Cached set, and Callback sees its recorded losses again (see
+	// Step.Image). Default nil: nothing is cached.
+	Cache *cache.Cache
 }
 
 // DefaultOptions returns the defaults documented on each field of Options.
@@ -148,6 +163,9 @@ func (o *Options) check(numStyles int) error {
 		if err := finite(w.name, w.value); err != nil {
 			return err
 		}
+	}
+	if err := checkTerms(o.Terms); err != nil {
+		return err
 	}
 	if err := checkLayerWeights("Content", o.ContentLayers, o.ContentLayerWeights); err != nil {
 		return err

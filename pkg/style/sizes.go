@@ -46,7 +46,8 @@ type sizeNeed struct {
 
 // minimumSize returns the smallest side the options' layers allow: those
 // of the losses that are in use (ContentLayers when ContentWeight > 0,
-// StyleLayers when StyleWeight > 0), and 2 for total variation.
+// StyleLayers when StyleWeight > 0, the layers of Terms), and 2 for total
+// variation.
 func minimumSize(opts *Options) sizeNeed {
 	need := sizeNeed{side: 1}
 	for _, layer := range usedLayers(opts) {
@@ -64,7 +65,7 @@ func minimumSize(opts *Options) sizeNeed {
 }
 
 // usedLayers returns the layers the network is asked for: those of the
-// losses whose weight is > 0.
+// losses whose weight is > 0, and those of the Terms.
 func usedLayers(opts *Options) []string {
 	var layers []string
 	if opts.ContentWeight > 0 {
@@ -73,7 +74,7 @@ func usedLayers(opts *Options) []string {
 	if opts.StyleWeight > 0 {
 		layers = unionOf(layers, opts.StyleLayers)
 	}
-	return layers
+	return unionOf(layers, termLayers(opts.Terms))
 }
 
 // levelSizes returns the height and width of the result at each level,
@@ -114,7 +115,7 @@ func levelSizes(opts *Options, content *tensors.Tensor, styles []*tensors.Tensor
 			return nil, fmt.Errorf("style: %s is %d×%d%s (Options.Size %d), smaller than the %d×%d pixels %s; %s",
 				what, w, h, where, opts.Size, need.side, need.side, need.reason, fix)
 		}
-		if opts.StyleWeight == 0 {
+		if opts.StyleWeight == 0 && len(opts.Terms) == 0 {
 			continue
 		}
 		longSide := max(h, w)

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
+	"github.com/neuralart/neuralart/pkg/cache"
 	"github.com/neuralart/neuralart/pkg/images"
 )
 
@@ -20,7 +21,8 @@ type Step struct {
 	Losses        Losses // the loss terms at Image
 	// Image is the image the loss was evaluated at, [1, 3, H, W] (NCHW), a
 	// copy the callback may keep; with OriginalColors, with the content's
-	// colours already restored.
+	// colours already restored. A transfer read from Options.Cache replays
+	// its losses with Image nil, but for the final Step of the last level.
 	Image *tensors.Tensor
 	Final bool // the level's last report, at its result
 }
@@ -33,19 +35,25 @@ type Result struct {
 	Losses Losses // the loss terms at the optimised image
 	// History holds the loss at every evaluation, all levels in order.
 	History []Losses
+	// Cached reports that the result was read from Options.Cache rather
+	// than computed.
+	Cached bool
+
+	levelEnds []int // len(History) at the end of each finished level, for replaying a cached result
 }
 
 // Transfer paints the content image in the style of the style images (Gatys,
 // Ecker & Bethge 2016): starting from opts.Init, it minimises
 //
-//	L_total(x) = α·Σ_l c_l·L_content^l(x, p) + β·Σ_l w_l·E_l(x, a) + γ·L_TV(x)
+//	L_total(x) = α·Σ_l c_l·L_content^l(x, p) + β·Σ_l w_l·E_l(x, a) + γ·L_TV(x) + Σ_t Weight_t·L_t(x)
 //
 // over the image x with opts.Optimizer, where the targets A^l of the style
 // terms E_l are the blend Σ_i b_i·A^l(a_i) of the style images' Gram
-// matrices. Images are [1, 3, H, W] float32 tensors (NCHW, RGB in [0, 1]) of
-// any size; one is resized (8-bit Catmull-Rom, see images.ResizeTo) only
-// when the size asked for differs from its own. content may be nil when
-// ContentWeight is 0 (texture synthesis, see Texture).
+// matrices and the L_t are Options.Terms. Images are [1, 3, H, W] float32
+// tensors (NCHW, RGB in [0, 1]) of any size; one is resized (8-bit
+// Catmull-Rom, see images.ResizeTo) only when the size asked for differs
+// from its own. content may be nil when ContentWeight is 0 (texture
+// synthesis, see Texture).
 //
 // The loss and its gradient come from one graph compiled once per level on
 // backend; ctx is checked before every evaluation of the loss.
@@ -57,7 +65,8 @@ type Result struct {
 // was running (at that level's size, smaller than the final one when
 // Options.Levels > 1 and a coarser level was running; a level with no
 // evaluation yet leaves the previous level's result), with History up to
-// then. Any other error returns a nil Result.
+// then. A finished transfer that Options.Cache fails to store is returned
+// with that error. Any other error returns a nil Result.
 //
 // Sizes are checked before anything is allocated: every level's size, and
 // the style images' sizes at StyleScale, must be within the pixel limit of
@@ -93,6 +102,15 @@ func Transfer(ctx context.Context, backend backends.Backend, net Network, conten
 	if err != nil {
 		return nil, err
 	}
+	var key cache.Key
+	if opts.Cache != nil {
+		if key, err = transferKey(net, content, styles, &opts); err != nil {
+			return nil, err
+		}
+		if res, err := fromCache(opts.Cache, key, &opts); res != nil || err != nil {
+			return res, err
+		}
+	}
 	var contentLayers, styleLayers []string // only those of the losses in use, as levelSizes checked
 	if opts.ContentWeight > 0 {
 		contentLayers = opts.ContentLayers
@@ -100,7 +118,7 @@ func Transfer(ctx context.Context, backend backends.Backend, net Network, conten
 	if opts.StyleWeight > 0 {
 		styleLayers = opts.StyleLayers
 	}
-	extractor, err := newFeatureExtractor(backend, net, contentLayers, styleLayers)
+	extractor, err := newFeatureExtractor(backend, net, contentLayers, styleLayers, termLayers(opts.Terms))
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +133,11 @@ func Transfer(ctx context.Context, backend backends.Backend, net Network, conten
 				return t.result, err // the work so far, with the context's error
 			}
 			return nil, err
+		}
+	}
+	if opts.Cache != nil {
+		if err := opts.Cache.Store(key, encodeResult(t.result, &opts)); err != nil {
+			return t.result, fmt.Errorf("style: the transfer is done, but keeping it in Options.Cache failed: %w", err)
 		}
 	}
 	return t.result, nil
@@ -157,17 +180,17 @@ func (t *transfer) level(level, height, width int, content *tensors.Tensor, styl
 			return nil, err
 		}
 		contentData = tensors.MustCopyFlatData[float32](resized)
-		if opts.ContentWeight > 0 {
+		if opts.ContentWeight > 0 || len(opts.Terms) > 0 {
 			contentTargets, err := t.extractor.targets(resized)
 			if err != nil {
 				return nil, err
 			}
-			targets.Content = contentTargets.Content
+			targets.Content, targets.ContentFeatures = contentTargets.Content, contentTargets.ContentFeatures
 		}
 	}
-	if opts.StyleWeight > 0 {
+	if opts.StyleWeight > 0 || len(opts.Terms) > 0 {
 		var err error
-		if targets.Style, err = t.styleTargets(styles, max(height, width)); err != nil {
+		if targets.Style, targets.StyleFeatures, err = t.styleTargets(styles, max(height, width)); err != nil {
 			return nil, err
 		}
 	}
@@ -233,6 +256,7 @@ func (t *transfer) level(level, height, width int, content *tensors.Tensor, styl
 		return nil, fmt.Errorf("%w, at the end of level %d (%dx%d)", err, level, width, height)
 	}
 	t.result.Losses = losses
+	t.result.levelEnds = append(t.result.levelEnds, len(t.result.History))
 	if err := report(evaluations, losses, x, true); err != nil {
 		return nil, err
 	}
@@ -252,28 +276,28 @@ func (t *transfer) output(x, content []float32, dims []int) (*tensors.Tensor, er
 }
 
 // styleTargets returns the blended Gram targets, Σ_i b_i·A^l(a_i), of the
-// style images resized to StyleScale × longSide on their longer side.
-func (t *transfer) styleTargets(styles []*tensors.Tensor, longSide int) ([]*tensors.Tensor, error) {
-	blend := make([]float64, len(styles))
-	var sum float64
-	for i := range styles {
-		blend[i] = layerWeight(t.opts.StyleBlendWeights, i)
-		sum += blend[i]
-	}
+// style images resized to StyleScale × longSide on their longer side, and
+// each one's features at the layers of the terms.
+func (t *transfer) styleTargets(styles []*tensors.Tensor, longSide int) ([]*tensors.Tensor, []map[string]*tensors.Tensor, error) {
+	blend := normalisedBlend(t.opts.StyleBlendWeights, len(styles))
 	var blended [][]float32
 	var shapes [][]int
+	var features []map[string]*tensors.Tensor
 	for i, s := range styles {
 		h, w, err := styleSize(fmt.Sprintf("style image %d", i), s, longSide, t.opts.StyleScale)
 		if err != nil {
-			return nil, fmt.Errorf("style: %w", err)
+			return nil, nil, fmt.Errorf("style: %w", err)
 		}
 		resized, err := resize(s, h, w)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		targets, err := t.extractor.targets(resized)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if targets.ContentFeatures != nil {
+			features = append(features, targets.ContentFeatures)
 		}
 		for l, gram := range targets.Style {
 			data := tensors.MustCopyFlatData[float32](gram)
@@ -281,14 +305,14 @@ func (t *transfer) styleTargets(styles []*tensors.Tensor, longSide int) ([]*tens
 				blended = append(blended, make([]float32, len(data)))
 				shapes = append(shapes, gram.Shape().Dimensions)
 			}
-			axpy(blend[i]/sum, data, blended[l])
+			axpy(blend[i], data, blended[l])
 		}
 	}
 	out := make([]*tensors.Tensor, len(blended))
 	for l, data := range blended {
 		out[l] = tensors.FromFlatDataAndDimensions(data, shapes[l]...)
 	}
-	return out, nil
+	return out, features, nil
 }
 
 // start returns the flat data of the level's starting image.

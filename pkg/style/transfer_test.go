@@ -14,16 +14,19 @@ import (
 )
 
 // toyNetwork stands in for VGG in the tests of Transfer's plumbing: its
-// "layers" are cheap elementwise functions of the image.
+// "layers" are cheap elementwise functions of the image, layer "a" tanh(x),
+// "b" tanh(2x) and so on, whatever other layers are asked for with them.
 type toyNetwork struct{}
 
 func (toyNetwork) Features(image *Node, layers []string) map[string]*Node {
 	out := map[string]*Node{}
-	for i, name := range layers {
-		out[name] = Tanh(MulScalar(image, float64(i+1)))
+	for _, name := range layers {
+		out[name] = Tanh(MulScalar(image, float64(name[0]-'a'+1)))
 	}
 	return out
 }
+
+func (toyNetwork) String() string { return "toy network" }
 
 func toyOptions() Options {
 	opts := DefaultOptions()
@@ -179,14 +182,14 @@ func TestTextureUsesTexturesAspect(t *testing.T) {
 func TestStyleBlendAveragesGrams(t *testing.T) {
 	b := testBackend(t)
 	opts := toyOptions()
-	extractor, err := newFeatureExtractor(b, toyNetwork{}, opts.ContentLayers, opts.StyleLayers)
+	extractor, err := newFeatureExtractor(b, toyNetwork{}, opts.ContentLayers, opts.StyleLayers, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	styles := []*tensors.Tensor{randomImage(4, 5, 5), randomImage(5, 5, 5)}
 	opts.StyleBlendWeights = []float64{3, 1}
 	tr := &transfer{ctx: t.Context(), backend: b, net: toyNetwork{}, opts: &opts, extractor: extractor}
-	blended, err := tr.styleTargets(styles, 5)
+	blended, _, err := tr.styleTargets(styles, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
