@@ -1,6 +1,7 @@
 package style
 
 import (
+	"github.com/gomlx/exceptions"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 	"github.com/neuralart/neuralart/pkg/nn"
 )
@@ -20,7 +21,7 @@ import (
 func Gram(features *Node) *Node {
 	dims := features.Shape().Dimensions
 	if len(dims) != 4 {
-		panicf("style.Gram: want features [N, C, H, W], got shape %s", features.Shape())
+		exceptions.Panicf("style.Gram: want features [N, C, H, W], got shape %s", features.Shape())
 	}
 	n, c, hw := dims[0], dims[1], dims[2]*dims[3]
 	flat := Reshape(features, n, c, hw)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/gomlx/exceptions"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 )
 
@@ -39,7 +40,7 @@ type TermInputs struct {
 // style image.
 func (in TermInputs) BlendStyles(statistic func(Features) *Node) *Node {
 	if len(in.Styles) == 0 {
-		panicf("style: TermInputs.BlendStyles: no style images")
+		exceptions.Panicf("style: TermInputs.BlendStyles: no style images")
 	}
 	var sum *Node
 	for i, features := range in.Styles {
@@ -138,7 +139,7 @@ func (t *Term) build(in TermInputs) *Node {
 		if value != nil {
 			shape = value.Shape()
 		}
-		panicf("style: term %q: Loss must return a scalar, got %v", t.Name, shape)
+		exceptions.Panicf("style: term %q: Loss must return a scalar, got %v", t.Name, shape)
 	}
 	return MulScalar(ConvertDType(value, in.Pixels.DType()), t.Weight)
 }

@@ -1,6 +1,7 @@
 package style
 
 import (
+	"github.com/gomlx/exceptions"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 )
 
@@ -18,7 +19,7 @@ import (
 func TotalVariation(image *Node) *Node {
 	dims := image.Shape().Dimensions
 	if len(dims) != 4 || dims[2] < 2 || dims[3] < 2 {
-		panicf("style.TotalVariation: want an image [N, C, H, W] with H, W >= 2, got shape %s", image.Shape())
+		exceptions.Panicf("style.TotalVariation: want an image [N, C, H, W] with H, W >= 2, got shape %s", image.Shape())
 	}
 	h, w := dims[2], dims[3]
 	dx := Sub(Slice(image, AxisRange(), AxisRange(), AxisRange(), AxisRange(1, w)),
