@@ -201,6 +201,9 @@ func TestFixtureLossAndGradient(t *testing.T) {
 // tolerances 0) for PyTorch's number of evaluations, and with the
 // strong-Wolfe line search on the same budget.
 func TestFixtureLBFGS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("300 evaluations of VGG-19 per pooling mode: run without -short")
+	}
 	f := loadGatysFixture(t)
 	for _, pooling := range poolings {
 		t.Run(pooling.String(), func(t *testing.T) {
@@ -225,6 +228,9 @@ func TestFixtureLBFGS(t *testing.T) {
 // Adam (lr 0.01) for 300 steps, checked along the way against PyTorch's
 // trace too.
 func TestFixtureAdam(t *testing.T) {
+	if testing.Short() {
+		t.Skip("300 evaluations of VGG-19 per pooling mode: run without -short")
+	}
 	f := loadGatysFixture(t)
 	for _, pooling := range poolings {
 		t.Run(pooling.String(), func(t *testing.T) {
