@@ -501,3 +501,35 @@ func TestReduceWindowTiled(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceWindowOverlapping compares the float32 executor of overlapping
+// and padded windows (reducewindow.go) with simplego's ReduceWindow, which
+// runs the same op in float64.
+func TestReduceWindowOverlapping(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	x := backendtest.RandomArray(rng, 2, 3, 9, 8)
+	for _, tc := range []struct {
+		window, strides []int
+		paddings        [][2]int
+	}{
+		{[]int{1, 1, 3, 3}, []int{1, 1, 1, 1}, [][2]int{{0, 0}, {0, 0}, {1, 1}, {1, 1}}}, // Inception's stride-1 pools
+		{[]int{1, 1, 3, 3}, []int{1, 1, 2, 2}, nil},                                      // and its stride-2 ones
+		{[]int{1, 1, 3, 3}, []int{1, 1, 2, 2}, [][2]int{{0, 0}, {0, 0}, {1, 1}, {1, 1}}},
+		{[]int{2, 1, 2, 3}, []int{1, 2, 1, 3}, [][2]int{{0, 1}, {0, 0}, {1, 0}, {0, 2}}},
+	} {
+		for _, op := range []backends.ReduceOpType{backends.ReduceOpMax, backends.ReduceOpMin, backends.ReduceOpSum, backends.ReduceOpProduct} {
+			build := func(b backends.Builder, in []backends.Op) (backends.Op, error) {
+				return b.ReduceWindow(in[0], op, tc.window, tc.strides, nil, nil, tc.paddings)
+			}
+			got, err := runOpIn(t, dtypes.Float32, build, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := runOp(t, build, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			backendtest.AssertClose(t, fmt.Sprintf("ReduceWindow %s window %v strides %v paddings %v", op, tc.window, tc.strides, tc.paddings), got, want, 1e-6)
+		}
+	}
+}

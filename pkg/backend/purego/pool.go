@@ -176,8 +176,9 @@ func (l *lowering) constantOf(v any) backends.Op {
 // ReduceWindow reduces windows of x. Windows that tile x (strides equal to
 // the window, no padding or dilation: pooling layers) are lowered to a
 // Reshape that splits each axis into [windows, window] and one Reduce over
-// the window axes, which runs at memory speed; other windows go to
-// simplego's ReduceWindow.
+// the window axes, which runs at memory speed; other float32 windows without
+// dilations run on an executor of their own (reducewindow.go), the rest on
+// simplego's.
 func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType,
 	windowDimensions, strides, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
 	l := b.lower("ReduceWindow")
@@ -189,14 +190,21 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 		backends.ReduceOpSum: l.b.ReduceSum, backends.ReduceOpProduct: l.b.ReduceProduct,
 	}
 	reduce, known := reducers[reductionType]
+	generic := func() (backends.Op, error) {
+		y, err := b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+		if err != nil {
+			return nil, err
+		}
+		return reduceWindowByExecutor(y, s, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings), nil
+	}
 	if l.err != nil || !known || len(windowDimensions) != s.Rank() || !(len(strides) == 0 || slices.Equal(strides, windowDimensions)) ||
 		!isOne(baseDilations) || !isOne(windowDilations) || !noPadding {
-		return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+		return generic()
 	}
 	var split, windowAxes []int
 	for i, w := range windowDimensions {
 		if w < 1 || s.Dimensions[i]/w < 1 {
-			return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+			return generic()
 		}
 		// Trailing elements that fill no window are dropped, as ReduceWindow does.
 		x = l.sliceAxis(x, i, 0, s.Dimensions[i]/w*w, 1)

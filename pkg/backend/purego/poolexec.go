@@ -2,7 +2,6 @@ package purego
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -24,15 +23,11 @@ func init() {
 	replaceExecutor(backends.OpTypeSelectAndScatterMin, execSelectAndScatter)
 }
 
-// selectAndScatterOp is the data of a SelectAndScatter node.
+// selectAndScatterOp is the data of a SelectAndScatter node: the windows
+// of the operand, one per source element.
 type selectAndScatterOp struct {
-	isMax           bool
-	operand, source shapes.Shape
-	window, strides []int
-	paddings        [][2]int
-	windowOffsets   [][]int // every position in a window
-	windowFlat      []int   // and its offset in the operand
-	padded          bool
+	isMax bool
+	*windows
 }
 
 // selectAndScatterByExecutor builds the node execSelectAndScatter runs, or
@@ -44,22 +39,8 @@ func (b *Builder) selectAndScatterByExecutor(op backends.OpType, isMax bool, ope
 	if !internalsPresent || xs.DType != dtypes.Float32 || !ok1 || !ok2 {
 		return nil, false
 	}
-	data := &selectAndScatterOp{isMax: isMax, operand: xs, source: ss, window: slices.Clone(window),
-		strides: slices.Clone(strides), paddings: slices.Clone(paddings)}
-	xStrides := xs.Strides()
-	for w := range indicesOf(window) {
-		flat := 0
-		for i, o := range w {
-			flat += o * xStrides[i]
-		}
-		data.windowOffsets = append(data.windowOffsets, slices.Clone(w))
-		data.windowFlat = append(data.windowFlat, flat)
-	}
-	for _, p := range paddings {
-		data.padded = data.padded || p != [2]int{}
-	}
 	node := simplegoNewNode(b.Builder, op, xs, x, s)
-	setNodeData(node, data)
+	setNodeData(node, &selectAndScatterOp{isMax: isMax, windows: newWindows(xs, ss.Dimensions, window, strides, paddings)})
 	return node, true
 }
 
@@ -78,57 +59,17 @@ func execSelectAndScatter(backend *simplego.Backend, node *simplego.Node, inputs
 	}
 	x, src := in[0], in[1]
 	clear(y)
-	rank := op.operand.Rank()
-	xStrides := op.operand.Strides()
-	idx := make([]int, rank)   // source position
-	start := make([]int, rank) // its window's first operand position, per axis
-	base := 0                  // and its offset, when nothing is padded
-	for a := range rank {
-		start[a] = -op.paddings[a][0]
-	}
-	for _, v := range src {
-		best, bestValue := -1, float32(0)
-		for k, flat := range op.windowFlat {
-			if op.padded {
-				flat, ok = op.inside(start, op.windowOffsets[k], xStrides)
-				if !ok {
-					continue
-				}
-			} else {
-				flat += base
-			}
-			if value := x[flat]; best < 0 || (op.isMax && value > bestValue) || (!op.isMax && value < bestValue) {
-				best, bestValue = flat, value
+	op.each(func(i int, members []int) {
+		if len(members) == 0 {
+			return
+		}
+		best, bestValue := members[0], x[members[0]]
+		for _, m := range members[1:] {
+			if value := x[m]; (op.isMax && value > bestValue) || (!op.isMax && value < bestValue) {
+				best, bestValue = m, value
 			}
 		}
-		if best >= 0 {
-			y[best] += v
-		}
-		for a := rank - 1; a >= 0; a-- {
-			idx[a]++
-			start[a] += op.strides[a]
-			base += op.strides[a] * xStrides[a]
-			if idx[a] < op.source.Dimensions[a] {
-				break
-			}
-			idx[a] = 0
-			start[a] -= op.strides[a] * op.source.Dimensions[a]
-			base -= op.strides[a] * xStrides[a] * op.source.Dimensions[a]
-		}
-	}
+		y[best] += src[i]
+	})
 	return out, nil
-}
-
-// inside returns the operand offset of window position w of the window at
-// start, or false when it falls in the padding.
-func (op *selectAndScatterOp) inside(start, w, xStrides []int) (int, bool) {
-	flat := 0
-	for a, o := range w {
-		u := start[a] + o
-		if u < 0 || u >= op.operand.Dimensions[a] {
-			return 0, false
-		}
-		flat += u * xStrides[a]
-	}
-	return flat, true
 }
