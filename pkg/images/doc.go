@@ -26,5 +26,8 @@
 // [GridTensor] lay a batch out like torchvision's make_grid; [Panels] puts
 // labelled images side by side (content | style | result); [Heatmap] and
 // [FeatureMaps] colour-map matrices such as Gram matrices and feature maps
-// with [Viridis].
+// with [Viridis]; [Equalize] and [CLAHE] (Zuiderveld 1994) spread an image's
+// brightness histogram, globally or region by region, as scikit-image does;
+// [Tile] repeats a texture edge to edge and [EncodeGIF] writes frames as an
+// animation that notebooks play inline.
 package images

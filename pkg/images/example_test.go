@@ -2,6 +2,7 @@ package images_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"log"
@@ -86,4 +87,18 @@ func ExampleHeatmap() {
 	}
 	fmt.Println(img.Bounds().Size(), img.At(0, 0) == images.Viridis(0.8))
 	// Output: (256,256) true
+}
+
+// A caller that shrinks what is too large to load: the error says why, and
+// errors.Is tells it from a file that is not an image at all.
+func ExampleErrTooLarge() {
+	opts := &images.LoadOptions{MaxPixels: 100_000}
+	_, err := images.Load(context.Background(), "../../notebooks/images/chelsea.png", opts)
+	switch {
+	case errors.Is(err, images.ErrTooLarge):
+		fmt.Println("too large: resize it, or raise MaxPixels")
+	case errors.Is(err, image.ErrFormat):
+		fmt.Println("not an image")
+	}
+	// Output: too large: resize it, or raise MaxPixels
 }
