@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Downloads torchvision's ImageNet-trained VGG-19 weights (vgg19-dcbb9e9d.pth,
-# 548 MiB) into neuralart's cache ($NEURALART_CACHE, else the user cache dir +
-# /neuralart), checks the SHA-256 and that the file is a VGG-19, and prints its
-# path. Style-transfer code and notebooks then find it (vgg.Default) instead of
-# falling back to random weights. See docs/weights.md.
-#   scripts/fetch-weights.sh [-sha256 HEX] [-dir DIR]
+# Downloads the pre-trained networks neuralart can use into its cache
+# ($NEURALART_CACHE, else the user cache dir + /neuralart): torchvision's
+# ImageNet VGG-19 and VGG-16, fast_neural_style's four TransformerNets and
+# AdaIN's encoder and decoder. Checks each file's SHA-256 (torchvision's
+# prefixes; for the others the digest recorded at the first download) and
+# that it loads as the network it should be, and prints the paths. Code and
+# notebooks then find them instead of falling back to random or locally
+# trained weights. See docs/weights.md.
+#   scripts/fetch-weights.sh [-only vgg19,vgg16,fast_neural_style,adain] [-sha256 HEX] [-dir DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOEXPERIMENT=${GOEXPERIMENT:-simd}
 exec go run ./scripts/fetchweights "$@"

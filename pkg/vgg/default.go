@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/neuralart/neuralart/pkg/download"
+	"github.com/neuralart/neuralart/pkg/weights"
 )
 
 // Torchvision's ImageNet-trained VGG-19 (torchvision.models.VGG19_Weights.IMAGENET1K_V1).
@@ -21,18 +22,59 @@ const (
 	TorchvisionSHA256Prefix = "dcbb9e9d"
 )
 
+// Torchvision's ImageNet-trained VGG-16 (torchvision.models.VGG16_Weights.IMAGENET1K_V1),
+// the loss network of fast_neural_style.
+const (
+	TorchvisionVGG16URL = "https://download.pytorch.org/models/vgg16-397923af.pth"
+	// TorchvisionVGG16SHA256Prefix is the start of its SHA-256, as for VGG-19.
+	TorchvisionVGG16SHA256Prefix = "397923af"
+)
+
 // WeightsEnvVar names an environment variable holding the path of a VGG-19
 // weights file (.pth or safetensors, torchvision key names) that Default
 // prefers to the download cache.
 const WeightsEnvVar = "NEURALART_VGG19"
 
+// WeightsVGG16EnvVar is WeightsEnvVar for VGG-16 (VGG16.Default).
+const WeightsVGG16EnvVar = "NEURALART_VGG16"
+
 // DefaultSeed is the seed of the random weights Default falls back to.
 const DefaultSeed = 2016
 
-// CachedPath returns where Download stores torchvision's file (in
+// URL returns where torchvision publishes the architecture's ImageNet weights.
+func (a Architecture) URL() string {
+	if a == VGG16 {
+		return TorchvisionVGG16URL
+	}
+	return TorchvisionURL
+}
+
+// SHA256Prefix returns the start of the SHA-256 of the file at URL, which
+// torchvision puts in its file names.
+func (a Architecture) SHA256Prefix() string {
+	if a == VGG16 {
+		return TorchvisionVGG16SHA256Prefix
+	}
+	return TorchvisionSHA256Prefix
+}
+
+// EnvVar returns the environment variable that names a weights file for
+// the architecture (WeightsEnvVar or WeightsVGG16EnvVar).
+func (a Architecture) EnvVar() string {
+	if a == VGG16 {
+		return WeightsVGG16EnvVar
+	}
+	return WeightsEnvVar
+}
+
+// CachedPath returns where Download stores torchvision's VGG-19 file (in
 // download.CacheDir()); the file may not exist yet.
-func CachedPath() (string, error) {
-	return download.Path(TorchvisionURL, download.Options{})
+func CachedPath() (string, error) { return VGG19.CachedPath() }
+
+// CachedPath returns where Download stores torchvision's file of the
+// architecture; the file may not exist yet.
+func (a Architecture) CachedPath() (string, error) {
+	return download.Path(a.URL(), download.Options{})
 }
 
 // Download fetches torchvision's VGG-19 weights (548 MiB) into the cache
@@ -40,10 +82,16 @@ func CachedPath() (string, error) {
 // when given, else TorchvisionSHA256Prefix) and returns the file's path.
 // opts.Progress, when set, receives a progress line every few seconds.
 func Download(ctx context.Context, opts download.Options) (string, error) {
+	return VGG19.Download(ctx, opts)
+}
+
+// Download is the package's Download for the architecture's file (VGG-16:
+// 528 MiB, checked against TorchvisionVGG16SHA256Prefix).
+func (a Architecture) Download(ctx context.Context, opts download.Options) (string, error) {
 	if opts.SHA256 == "" {
-		opts.SHA256 = TorchvisionSHA256Prefix
+		opts.SHA256 = a.SHA256Prefix()
 	}
-	return download.Fetch(ctx, TorchvisionURL, opts)
+	return download.Fetch(ctx, a.URL(), opts)
 }
 
 // Default returns VGG-19 with trained weights when it finds them, and
@@ -55,34 +103,43 @@ func Download(ctx context.Context, opts download.Options) (string, error) {
 // and real = false, so that code runs everywhere; callers should tell their
 // users (m.String() says "RANDOM weights"). A weights file that exists but
 // cannot be loaded is an error, never silently replaced by random weights.
-func Default() (m *Model, real bool, err error) {
-	path := os.Getenv(WeightsEnvVar)
+func Default() (m *Model, real bool, err error) { return VGG19.Default() }
+
+// Default is the package's Default for the architecture: VGG-16 looks at
+// $NEURALART_VGG16 and vgg16-397923af.pth in the same two caches.
+func (a Architecture) Default() (m *Model, real bool, err error) {
+	path := os.Getenv(a.EnvVar())
 	if path == "" {
-		cached, err := CachedPath()
+		cached, err := a.CachedPath()
 		if err != nil {
 			return nil, false, err
 		}
-		for _, candidate := range []string{cached, torchHubPath()} {
+		for _, candidate := range []string{cached, torchHubPath(a.URL())} {
 			if _, err := os.Stat(candidate); err == nil {
 				path = candidate
 				break
 			}
 		}
 		if path == "" {
-			return Random(DefaultSeed), false, nil
+			m, err := a.Random(DefaultSeed, 1)
+			return m, false, err
 		}
 	}
-	m, err = Load(path)
+	f, err := weights.Open(path)
+	if err == nil {
+		defer f.Close()
+		m, err = a.FromFile(f)
+	}
 	if err != nil {
-		return nil, false, fmt.Errorf("vgg: loading the VGG-19 weights at %s (delete the file or set $%s to another to fall back): %w", path, WeightsEnvVar, err)
+		return nil, false, fmt.Errorf("vgg: loading the %s weights at %s (delete the file or set $%s to another to fall back): %w", a, path, a.EnvVar(), err)
 	}
 	return m, true, nil
 }
 
-// torchHubPath is where torch.hub (torchvision's loader) caches the file:
-// $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch
-// or ~/.cache/torch.
-func torchHubPath() string {
+// torchHubPath is where torch.hub (torchvision's loader) caches the file at
+// url: $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to
+// $XDG_CACHE_HOME/torch or ~/.cache/torch.
+func torchHubPath(url string) string {
 	home := os.Getenv("TORCH_HOME")
 	if home == "" {
 		cache := os.Getenv("XDG_CACHE_HOME")
@@ -95,5 +152,5 @@ func torchHubPath() string {
 		}
 		home = filepath.Join(cache, "torch")
 	}
-	return filepath.Join(home, "hub", "checkpoints", path.Base(TorchvisionURL))
+	return filepath.Join(home, "hub", "checkpoints", path.Base(url))
 }

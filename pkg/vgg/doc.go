@@ -1,9 +1,15 @@
-// Package vgg is the convolutional part ("features") of VGG-19 (Simonyan &
-// Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
-// Recognition", ICLR 2015, https://arxiv.org/abs/1409.1556, configuration E),
-// laid out exactly as torchvision's vgg19().features, so that torchvision's
-// pre-trained weights (vgg19-dcbb9e9d.pth) load by their own key names,
-// features.0.weight ... features.34.bias.
+// Package vgg is the convolutional part ("features") of VGG-19 and VGG-16
+// (Simonyan & Zisserman, "Very Deep Convolutional Networks for Large-Scale
+// Image Recognition", ICLR 2015, https://arxiv.org/abs/1409.1556,
+// configurations E and D), laid out exactly as torchvision's
+// vgg19().features and vgg16().features, so that torchvision's pre-trained
+// weights (vgg19-dcbb9e9d.pth, vgg16-397923af.pth) load by their own key
+// names, features.0.weight ... features.34.bias (VGG-19) or
+// features.28.bias (VGG-16). The package functions (Load, Random, Default,
+// LayerNames) are VGG-19's unless said otherwise; the Architecture values
+// VGG19 and VGG16 carry the same methods for either. VGG-16 is the loss
+// network of Johnson, Alahi & Fei-Fei's feed-forward style transfer
+// (pkg/transformernet).
 //
 // It is the feature extractor of neural style transfer (Gatys, Ecker &
 // Bethge, "Image Style Transfer Using Convolutional Neural Networks", CVPR

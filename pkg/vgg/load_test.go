@@ -156,3 +156,41 @@ func TestDownload(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLoadVGG16 loads the VGG-16 fixture (torchvision's vgg16().features
+// keys at 1/16 of the width), which Load recognises by its keys.
+func TestLoadVGG16(t *testing.T) {
+	path := fixtures.Path("vgg16_tiny_torchvision.pth")
+	m, err := vgg.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Architecture() != vgg.VGG16 || !strings.HasPrefix(m.String(), "VGG-16 features") {
+		t.Errorf("Load(%s) = %s (%s), want VGG-16", path, m.Architecture(), m)
+	}
+	c, err := m.Channels("relu4_3")
+	if err != nil || c != 512/16 {
+		t.Errorf("Channels(relu4_3) = %d, %v; want %d", c, err, 512/16)
+	}
+	if _, err := m.Channels("relu5_4"); err == nil {
+		t.Error("VGG-16 has no relu5_4, yet Channels accepted it")
+	}
+	f, err := weights.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := vgg.VGG19.FromFile(f); err == nil || !strings.Contains(err.Error(), "VGG-19") || !strings.Contains(err.Error(), "features.34.weight") {
+		t.Errorf("VGG19.FromFile on a VGG-16 file: err = %v, want one naming VGG-19 and its missing features.34.weight", err)
+	}
+	t.Setenv(download.CacheEnvVar, t.TempDir())
+	t.Setenv("TORCH_HOME", t.TempDir())
+	t.Setenv(vgg.WeightsVGG16EnvVar, path)
+	if m, real, err := vgg.VGG16.Default(); err != nil || !real || m.Architecture() != vgg.VGG16 {
+		t.Errorf("VGG16.Default with $%s set: %v, real %v, err %v", vgg.WeightsVGG16EnvVar, m, real, err)
+	}
+	t.Setenv(vgg.WeightsVGG16EnvVar, "")
+	if m, real, err := vgg.VGG16.Default(); err != nil || real || !m.IsRandom() || m.Architecture() != vgg.VGG16 {
+		t.Errorf("VGG16.Default without weights: %v, real %v, err %v; want a random VGG-16", m, real, err)
+	}
+}

@@ -15,20 +15,29 @@ import (
 // weights. It is NOT a pre-trained network: use it where real weights cannot
 // be had, and say so (String does).
 func Random(seed uint64) *Model {
-	m, _ := RandomWidth(seed, 1)
+	m, _ := VGG19.Random(seed, 1)
 	return m
 }
 
 // RandomWidth is Random with every channel count divided by divisor (the
 // project's fixtures use 16), for fast experiments and tests.
 func RandomWidth(seed uint64, divisor int) (*Model, error) {
-	if divisor < 1 || torchvisionWidths[0]%divisor != 0 {
-		return nil, fmt.Errorf("vgg: width divisor %d does not divide VGG-19's narrowest layer (%d channels)", divisor, torchvisionWidths[0])
+	return VGG19.Random(seed, divisor)
+}
+
+// Random returns the architecture with random weights initialised as
+// torchvision initialises it (see the package function Random), every
+// channel count divided by divisor (1 for the real widths).
+func (a Architecture) Random(seed uint64, divisor int) (*Model, error) {
+	if divisor < 1 || blockWidths[0]%divisor != 0 {
+		return nil, fmt.Errorf("vgg: width divisor %d does not divide %s's narrowest layer (%d channels)", divisor, a, blockWidths[0])
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x5647472d3139)) // stream: "VGG-19"
-	m := &Model{random: true, source: fmt.Sprintf("RANDOM weights (seed %d, Kaiming-normal; not pre-trained)", seed)}
+	cfg := a.config()
+	rng := rand.New(rand.NewPCG(seed, cfg.stream))
+	m := &Model{arch: a, convs: make([]convWeights, len(cfg.widths)), random: true,
+		source: fmt.Sprintf("RANDOM weights (seed %d, Kaiming-normal; not pre-trained)", seed)}
 	in := 3
-	for c, width := range torchvisionWidths {
+	for c, width := range cfg.widths {
 		out := width / divisor
 		std := math.Sqrt(2 / float64(out*3*3))
 		kernel := make([]float32, out*in*3*3)

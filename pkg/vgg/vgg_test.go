@@ -28,9 +28,9 @@ func TestLayerNames(t *testing.T) {
 	}
 	// The torchvision indices of the relu layers the style fixtures name.
 	for name, index := range map[string]int{"relu1_1": 1, "relu2_1": 6, "relu3_1": 11, "relu4_1": 20, "relu4_2": 22, "relu5_1": 29, "relu5_4": 35} {
-		pos, err := layerPosition(name)
-		if err != nil || layers[pos].index != index {
-			t.Errorf("%s: torchvision index %d, want %d (err %v)", name, layers[pos].index, index, err)
+		pos, err := vgg19.layerPosition(name)
+		if err != nil || vgg19.layers[pos].index != index {
+			t.Errorf("%s: torchvision index %d, want %d (err %v)", name, vgg19.layers[pos].index, index, err)
 		}
 	}
 	if keys := WeightKeys(); len(keys) != 32 || keys[0] != "features.0.weight" || keys[31] != "features.34.bias" {
@@ -38,6 +38,20 @@ func TestLayerNames(t *testing.T) {
 	}
 	if err := CheckLayers([]string{"relu4_2", "conv6_1"}); err == nil || !strings.Contains(err.Error(), `"conv6_1"`) {
 		t.Errorf("CheckLayers: err = %v, want one naming conv6_1", err)
+	}
+	// VGG-16: the layers fast_neural_style's Vgg16 slices end at
+	// (features[:4], [4:9], [9:16], [16:23]).
+	for name, index := range map[string]int{"relu1_2": 3, "relu2_2": 8, "relu3_3": 15, "relu4_3": 22, "pool5": 30} {
+		pos, err := vgg16.layerPosition(name)
+		if err != nil || vgg16.layers[pos].index != index {
+			t.Errorf("VGG-16 %s: torchvision index %d, want %d (err %v)", name, vgg16.layers[pos].index, index, err)
+		}
+	}
+	if keys := VGG16.WeightKeys(); len(keys) != 26 || keys[25] != "features.28.bias" {
+		t.Errorf("VGG16.WeightKeys() = %v", keys)
+	}
+	if err := VGG16.CheckLayers([]string{"relu3_4"}); err == nil || !strings.Contains(err.Error(), "VGG-16") {
+		t.Errorf("VGG16.CheckLayers(relu3_4): err = %v, want one saying VGG-16 has no such layer", err)
 	}
 }
 
@@ -60,9 +74,9 @@ func TestFeatureShapes(t *testing.T) {
 	})
 	outputs := exec.MustExec(tensors.FromFlatDataAndDimensions(make([]float32, 3*h*w), 1, 3, h, w))
 	for i, name := range names {
-		pos, _ := layerPosition(name)
+		pos, _ := vgg19.layerPosition(name)
 		pools := 0 // poolings up to and including this layer
-		for _, l := range layers[:pos+1] {
+		for _, l := range vgg19.layers[:pos+1] {
 			if l.kind == poolLayer {
 				pools++
 			}
@@ -124,7 +138,7 @@ func TestRandom(t *testing.T) {
 	if math.Abs(std/want-1) > 0.01 || math.Abs(mean) > 0.01*want {
 		t.Errorf("conv5_4 kernel mean %.3g std %.4g, want 0 and %.4g", mean, std, want)
 	}
-	for c, w := range torchvisionWidths {
+	for c, w := range vgg19.widths {
 		if got := a.convs[c].bias.Shape().Dimensions[0]; got != w {
 			t.Errorf("conv %d has %d channels, want torchvision's %d", c, got, w)
 		}
