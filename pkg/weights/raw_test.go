@@ -41,3 +41,27 @@ func TestRawWriteRefusesMismatchedData(t *testing.T) {
 		t.Errorf("got %v, want an error naming x and the 12 bytes its shape needs", err)
 	}
 }
+
+// A safetensors header length whose low byte is 0x80 starts the file like a
+// pickle's PROTO opcode; the file must still read as safetensors.
+func TestSafetensorsHeaderLengthLikePickleProto(t *testing.T) {
+	tensors := map[string]*Raw{"w": {DType: F32, Shape: []int{1}, Data: []byte{0, 0, 0x80, 0x3f}}}
+	for pad := 0; pad < 256; pad++ {
+		var buf bytes.Buffer
+		if err := WriteRawSafetensors(&buf, tensors, map[string]string{"pad": strings.Repeat("x", pad)}); err != nil {
+			t.Fatal(err)
+		}
+		if buf.Bytes()[0] != 0x80 {
+			continue
+		}
+		f, err := NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "proto-like.safetensors")
+		if err != nil {
+			t.Fatalf("header length %d: %v", buf.Bytes()[0], err)
+		}
+		if f.Format() != "safetensors" {
+			t.Errorf("read as %s, want safetensors", f.Format())
+		}
+		return
+	}
+	t.Fatal("no padding gave a header length with low byte 0x80")
+}
