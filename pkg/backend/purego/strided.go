@@ -9,28 +9,29 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
-// Float32 BroadcastInDim, ReduceSum, and Add and Mul of a broadcast
-// operand, as loops over contiguous runs.
+// Float32 BroadcastInDim, ReduceSum, and Add, Mul, Sub and Div of a
+// broadcast operand, as loops over contiguous runs.
 //
 // simplego computes them element by element through index iterators; a
 // convolution's bias add (a [1, C, 1, 1] operand added to [B, C, H, W]) and
-// its gradient, and batch norm's statistics (sums over B, H, W), then cost
+// its gradient, batch and instance norm's statistics (sums over B, H, W) and
+// their normalisation (a [B, C, 1, 1] mean subtracted, a deviation divided by), then cost
 // as much as a small convolution. Here the axes are first merged wherever both
 // tensors step through them contiguously, so the innermost loop runs over
 // a whole plane or row: a fill, a copy, a sum or a vector add.
 
 // simplego's own executors, for other backends and dtypes.
-var simplegoBroadcastInDim, simplegoReduceSum, simplegoAdd, simplegoMul nodeExecutor
+var simplegoBroadcastInDim, simplegoReduceSum nodeExecutor
 
 func init() {
 	simplegoBroadcastInDim = replaceExecutor(backends.OpTypeBroadcastInDim, execBroadcastInDim)
 	simplegoReduceSum = replaceExecutor(backends.OpTypeReduceSum, execReduceSum)
-	simplegoAdd = replaceExecutor(backends.OpTypeAdd, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
-		return execBroadcastBinary(backend, node, inputs, owned, false, simplegoAdd)
-	})
-	simplegoMul = replaceExecutor(backends.OpTypeMul, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
-		return execBroadcastBinary(backend, node, inputs, owned, true, simplegoMul)
-	})
+	for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv} {
+		var fallback nodeExecutor
+		fallback = replaceExecutor(op.opType(), func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+			return execBroadcastBinary(backend, node, inputs, owned, op, fallback)
+		})
+	}
 }
 
 // stridedLoop is a nest of loops over dims stepping two tensors, a and b,
@@ -213,11 +214,25 @@ func sum32(x []float32) float32 {
 	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 }
 
-// execBroadcastBinary adds (or multiplies, when mul) a full-size float32
-// operand and one broadcast along some axes (same rank, size 1 there);
+// binaryOp is one of the element-wise binary ops execBroadcastBinary runs.
+type binaryOp int
+
+const (
+	binaryAdd binaryOp = iota
+	binaryMul
+	binarySub
+	binaryDiv
+)
+
+func (op binaryOp) opType() backends.OpType {
+	return [...]backends.OpType{backends.OpTypeAdd, backends.OpTypeMul, backends.OpTypeSub, backends.OpTypeDiv}[op]
+}
+
+// execBroadcastBinary applies op to a full-size float32 operand and one
+// broadcast along some axes (same rank, size 1 there), in either order;
 // everything else, equal shapes included, runs simplego's executor.
 func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
-	mul bool, fallback nodeExecutor) (*simplego.Buffer, error) {
+	op binaryOp, fallback nodeExecutor) (*simplego.Buffer, error) {
 	if _, ours := ownBackends.Load(backend); !ours {
 		return fallback(backend, node, inputs, owned)
 	}
@@ -225,8 +240,10 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 	full, small := inputs[0], inputs[1]
 	fullShape, err1 := backend.BufferShape(full)
 	smallShape, err2 := backend.BufferShape(small)
+	smallFirst := false // the broadcast operand is the left one: v - x, v / x
 	if err1 == nil && err2 == nil && smallShape.Equal(outShape) {
 		full, small, fullShape, smallShape = small, full, smallShape, fullShape
+		smallFirst = true
 	}
 	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || !fullShape.Equal(outShape) ||
 		smallShape.Rank() != outShape.Rank() || smallShape.Equal(outShape) || outShape.Size() == 0 {
@@ -249,26 +266,77 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 	}
 	l := newStridedLoop(outShape.Dimensions, outShape.Strides(), smallStrides)
 	n, _, step := l.inner()
+	if op == binaryAdd || op == binaryMul {
+		smallFirst = false // commutative
+	}
 	l.each(func(i, j int) {
 		run, src := res[i:i+n], x[i:i+n]
-		switch {
-		case step == 0 && mul:
-			for k, s := v[j], 0; s < n; s++ {
-				run[s] = src[s] * k
-			}
-		case step == 0:
-			for k, s := v[j], 0; s < n; s++ {
-				run[s] = src[s] + k
-			}
-		case mul:
-			for s, w := range v[j : j+n] {
-				run[s] = src[s] * w
-			}
-		default:
-			for s, w := range v[j : j+n] {
-				run[s] = src[s] + w
-			}
+		if step == 0 {
+			binaryRunScalar(op, smallFirst, run, src, v[j])
+		} else {
+			binaryRun(op, smallFirst, run, src, v[j:j+n])
 		}
 	})
 	return out, nil
+}
+
+// binaryRunScalar sets run to src op k (k op src when kFirst).
+func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
+	switch {
+	case op == binaryAdd:
+		for s, a := range src {
+			run[s] = a + k
+		}
+	case op == binaryMul:
+		for s, a := range src {
+			run[s] = a * k
+		}
+	case op == binarySub && kFirst:
+		for s, a := range src {
+			run[s] = k - a
+		}
+	case op == binarySub:
+		for s, a := range src {
+			run[s] = a - k
+		}
+	case op == binaryDiv && kFirst:
+		for s, a := range src {
+			run[s] = k / a
+		}
+	default:
+		for s, a := range src {
+			run[s] = a / k
+		}
+	}
+}
+
+// binaryRun sets run to src op w element by element (w op src when wFirst).
+func binaryRun(op binaryOp, wFirst bool, run, src, w []float32) {
+	w = w[:len(src)]
+	switch {
+	case op == binaryAdd:
+		for s, a := range src {
+			run[s] = a + w[s]
+		}
+	case op == binaryMul:
+		for s, a := range src {
+			run[s] = a * w[s]
+		}
+	case op == binarySub && wFirst:
+		for s, a := range src {
+			run[s] = w[s] - a
+		}
+	case op == binarySub:
+		for s, a := range src {
+			run[s] = a - w[s]
+		}
+	case op == binaryDiv && wFirst:
+		for s, a := range src {
+			run[s] = w[s] / a
+		}
+	default:
+		for s, a := range src {
+			run[s] = a / w[s]
+		}
+	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
-// TestBroadcastAndReduceSum runs float32 broadcasts, sums, and sums and
-// products with a broadcast operand over random
+// TestBroadcastAndReduceSum runs float32 broadcasts, sums, and sums,
+// products, differences and quotients with a broadcast operand over random
 // shapes and axes (the backend's strided loops) against float64 (simplego's
 // element-by-element executors).
 func TestBroadcastAndReduceSum(t *testing.T) {
@@ -44,6 +44,12 @@ func TestBroadcastAndReduceSum(t *testing.T) {
 			"add and multiply a broadcast operand": func(x *graph.Node) *graph.Node {
 				full := graph.Iota(x.Graph(), shapes.Make(x.DType(), target...), rank-1)
 				return graph.Add(graph.Mul(x, full), graph.Add(full, x))
+			},
+			"subtract and divide by a broadcast operand, on either side": func(x *graph.Node) *graph.Node {
+				full := graph.OnePlus(graph.Iota(x.Graph(), shapes.Make(x.DType(), target...), rank-1))
+				positive := graph.OnePlus(graph.Square(x))
+				return graph.Add(graph.Sub(full, x), graph.Add(graph.Sub(x, full),
+					graph.Add(graph.Div(full, positive), graph.Div(x, full))))
 			},
 		} {
 			want := execute(t, fn, x)[0]
