@@ -6,7 +6,9 @@
 # (scripts/bench/torch_cpu.py, Debian's python3-torch) just before each, then
 # prints one table. Absolute times on a shared machine swing 2-4x: read the ratios.
 #
-#   NEURALART_BENCH="gatys128 gatys256 mnistgan dcgan64"  the workloads (default: all four)
+#   NEURALART_BENCH="gatys128 gatys256 mnistgan dcgan64"  the workloads (default: those four;
+#     adain256 adain512 are AdaIN stylisations, pkg/adain's BenchmarkAdaIN; transformernet256
+#     transformernet512 are TransformerNet stylisations, pkg/transformernet's BenchmarkTransformerNet)
 #   NEURALART_BENCH_COUNT=3   runs of each Go benchmark (one step each; the table has the median)
 #   NEURALART_BENCH_THREADS=N PyTorch's threads (default: the number of CPUs, as Go uses)
 #   NEURALART_BENCH_TORCH=0   skip PyTorch
@@ -26,6 +28,10 @@ go_bench() {
 	gatys256) echo "./pkg/style ^BenchmarkGatysStep\$/^256px\$" ;;
 	mnistgan) echo "./pkg/gan ^BenchmarkMNISTGANStep\$" ;;
 	dcgan64) echo "./pkg/gan ^BenchmarkDCGANStep64\$" ;;
+	adain256) echo "./pkg/adain ^BenchmarkAdaIN\$/^256px\$" ;;
+	adain512) echo "./pkg/adain ^BenchmarkAdaIN\$/^512px\$" ;;
+	transformernet256) echo "./pkg/transformernet ^BenchmarkTransformerNet\$/^256px\$" ;;
+	transformernet512) echo "./pkg/transformernet ^BenchmarkTransformerNet\$/^512px\$" ;;
 	esac
 }
 # torch_line WORKLOAD: the start of torch_cpu.py's output line for a workload.
@@ -35,11 +41,15 @@ torch_line() {
 	gatys256) echo "gatys adam step 256px:" ;;
 	mnistgan) echo "mnist gan step (article generator)" ;;
 	dcgan64) echo "dcgan step 64x64" ;;
+	adain256) echo "adain 256px:" ;;
+	adain512) echo "adain 512px:" ;;
+	transformernet256) echo "transformernet 256px:" ;;
+	transformernet512) echo "transformernet 512px:" ;;
 	esac
 }
 for w in $workloads; do
 	[ -n "$(go_bench "$w")" ] || {
-		echo "unknown workload $w in NEURALART_BENCH; known: gatys128 gatys256 mnistgan dcgan64" >&2
+		echo "unknown workload $w in NEURALART_BENCH; known: gatys128 gatys256 mnistgan dcgan64 adain256 adain512 transformernet256 transformernet512" >&2
 		exit 2
 	}
 done

@@ -1,10 +1,10 @@
 # PyTorch CPU anchor on this machine (Debian python3-torch): the same work the Go code must beat.
 # A copy of shared/bench/torch_cpu.py that can run a subset (scripts/bench.sh uses that).
 # Usage: /usr/bin/python3 scripts/bench/torch_cpu.py [threads] [workload...]
-#   workloads: sgemm gatys128 gatys256 dcgan64 mnistgan (default: all)
+#   workloads: sgemm gatys128 gatys256 dcgan64 mnistgan transformernet256 transformernet512 adain256 adain512 (default: all)
 import os, sys, time, torch, torch.nn as nn, torch.nn.functional as F, torchvision
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
-only = set(sys.argv[2:]) or {"sgemm", "gatys128", "gatys256", "dcgan64", "mnistgan"}
+only = set(sys.argv[2:]) or {"sgemm", "gatys128", "gatys256", "dcgan64", "mnistgan", "transformernet256", "transformernet512", "adain256", "adain512"}
 print("torch", torch.__version__, "threads", torch.get_num_threads())
 # The BLAS behind matrix products and transposed convolutions: Debian's reference libblas3
 # is 30x slower than OpenBLAS (apt-get install libopenblas0-pthread).
@@ -92,3 +92,25 @@ if "mnistgan" in only:
         lD = bce(D2(real2).view(-1), ones) + bce(D2(fake.detach()).view(-1), zeros); lD.backward(); oD2.step()
         oG2.zero_grad(set_to_none=True); lG = bce(D2(fake).view(-1), ones); lG.backward(); oG2.step()
     print(f"mnist gan step (article generator) batch 64: {bench(gan2_step, n=10):.1f} ms")
+
+# fast_neural_style's TransformerNet (full width, PyTorch's default init), one image, inference:
+# pkg/transformernet's BenchmarkTransformerNet. The class is the fixtures' copy of transformer_net.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../pkg/internal/fixtures/testdata"))
+for size in (256, 512):
+    if f"transformernet{size}" not in only: continue
+    from make_transformernet import TransformerNet
+    torch.manual_seed(0)
+    net = TransformerNet(32).eval(); x = torch.rand(1, 3, size, size) * 255
+    with torch.no_grad():
+        print(f"transformernet {size}px: {bench(lambda: net(x)):.1f} ms")
+
+# AdaIN (naoto0804/pytorch-AdaIN) at the published widths with random weights, one content and one
+# style image, test.py's style_transfer: pkg/adain's BenchmarkAdaIN. The networks are the fixtures' copy of net.py.
+for size in (256, 512):
+    if f"adain{size}" not in only: continue
+    import make_adain
+    torch.manual_seed(0)
+    enc = nn.Sequential(*list(make_adain.make_vgg(1).children())[:31]).eval(); dec = make_adain.make_decoder(1).eval()
+    c, s = torch.rand(1, 3, size, size), torch.rand(1, 3, size, size)
+    with torch.no_grad():
+        print(f"adain {size}px: {bench(lambda: make_adain.style_transfer(enc, dec, c, s)):.1f} ms")
