@@ -98,7 +98,9 @@ func formatTick(v, step float64) string {
 		return "0"
 	}
 	if math.Abs(v) >= 1e6 || step < 1e-4 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
+		// As many significant digits as tell neighbouring ticks apart.
+		digits := int(math.Floor(math.Log10(math.Abs(v)))-math.Floor(math.Log10(step))) + 1
+		return strconv.FormatFloat(v, 'g', max(digits, 1), 64)
 	}
 	decimals := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
 	return strconv.FormatFloat(v, 'f', decimals, 64)
@@ -106,37 +108,83 @@ func formatTick(v, step float64) string {
 
 // logAxis covers positive values with a tick per power of ten (labelling
 // at most maxLogLabels of them) and minor ticks at 2..9 × 10ᵏ when the
-// range spans few decades.
+// range spans few decades. Data within a factor of 3 gets linear ticks;
+// data within two decades gets a range that ends
+// at the nearest 1, 2 or 5 × 10ᵏ instead of whole decades, and labels at 2
+// and 5 × 10ᵏ too, so that a curve falling from 180 to 35 fills the plot
+// instead of a fifth of it.
 func logAxis(values []float64) axis {
 	lo, hi := dataRange(values, 1, 10)
+	// Within a factor of 3 a log axis is nearly linear, and powers of ten
+	// would leave it unlabelled: label it as a linear one.
+	if len(values) > 0 && hi/lo <= 3 {
+		if a := linearAxis(values); a.lo > 0 {
+			a.log = true
+			return a
+		}
+	}
 	first, last := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
 	if last == first {
 		last++
 	}
 	a := axis{lo: math.Pow(10, first), hi: math.Pow(10, last), log: true}
+	tight := hi/lo <= 100
+	if tight {
+		a.lo, a.hi = below125(lo), above125(hi)
+		if a.lo == a.hi { // A flat line on a 1, 2 or 5 still needs a range.
+			a.lo, a.hi = below125(lo*0.99), above125(hi*1.01)
+		}
+	}
 	stride := math.Ceil((last - first) / maxLogLabels)
 	fewDecades := last-first <= 3
 	// Plain decimals read best while they are short; beyond, every label is
 	// a power of ten, so the labels of one axis look alike.
-	plain := first >= -2 && last <= 3
+	plain := first >= -2 && last <= 4
+	inRange := func(v float64) bool { return v >= a.lo*(1-1e-9) && v <= a.hi*(1+1e-9) }
 	for e := first; e <= last; e++ {
 		t := tick{value: math.Pow(10, e)}
 		if math.Mod(e-first, stride) == 0 {
 			t.label = formatPow10(1, e, plain)
 		}
-		a.ticks = append(a.ticks, t)
+		if inRange(t.value) {
+			a.ticks = append(a.ticks, t)
+		}
 		if !fewDecades || e == last {
 			continue
 		}
 		for m := 2.0; m <= 9; m++ {
 			minor := tick{value: m * math.Pow(10, e), minor: true}
-			if last-first == 1 && (m == 2 || m == 5) { // One decade: label 2 and 5 too.
+			if (tight || last-first == 1) && (m == 2 || m == 5) {
 				minor.label = formatPow10(m, e, plain)
 			}
-			a.ticks = append(a.ticks, minor)
+			if inRange(minor.value) {
+				a.ticks = append(a.ticks, minor)
+			}
 		}
 	}
 	return a
+}
+
+// below125 is the largest 1, 2 or 5 × 10ᵏ at most v > 0; above125 the
+// smallest at least v.
+func below125(v float64) float64 {
+	base := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{5, 2, 1} {
+		if m*base <= v*(1+1e-12) {
+			return m * base
+		}
+	}
+	return base
+}
+
+func above125(v float64) float64 {
+	base := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*base >= v*(1-1e-12) {
+			return m * base
+		}
+	}
+	return 10 * base
 }
 
 // formatPow10 prints m × 10ᵉ as a decimal or as "10ᵉ" (m = 1) and "m×10ᵉ".

@@ -23,7 +23,16 @@
 //
 // Plots ([LinePlot]) are small hand-written SVG documents embedded in HTML,
 // so they need no JavaScript and survive in the .ipynb file and its HTML
-// export; gonbui.DisplaySVG does the same for the same reason. Heatmaps of
+// export; gonbui.DisplaySVG does the same for the same reason. Quantities
+// of different scales go in panels side by side, each with its own Y axis
+// ([PanelPlot]), never on one linear axis where the smaller ones would be
+// flat lines; log axes cover data within two decades tightly, from the
+// nearest 1, 2 or 5 × 10ᵏ. Long series are thinned to at most four points
+// per pixel column, spikes kept, so a live view of thousands of steps stays
+// a few tens of kilobytes. (gonum.org/v1/plot v0.17 draws the same
+// figures, but keeps every point: 15 KB against 9 KB for two curves of 300
+// steps, 280 KB against 36 KB for 10 000; it also adds eight
+// modules to the build.) Heatmaps of
 // feature maps and Gram matrices (Gatys, Ecker & Bethge 2016, eq. 3) use
 // images.Heatmap and images.FeatureMaps with the viridis colormap.
 package display

@@ -46,6 +46,20 @@ func ExampleLinePlot() {
 	// Output: 2 true
 }
 
+// FID in the hundreds and KID in hundredths, each on its own axis: on one
+// axis KID would be a flat line along the bottom.
+func ExamplePanelPlot() {
+	steps := []float64{500, 1000, 1500, 2000}
+	fid := display.Series{X: steps, Y: []float64{310, 160, 120, 111}}
+	kid := display.Series{X: steps, Y: []float64{0.31, 0.14, 0.09, 0.08}}
+	svg := display.PanelPlot([]display.Panel{
+		{Series: []display.Series{fid}, Title: "FID", LogY: true},
+		{Series: []display.Series{kid}, Title: "KID"},
+	}, display.PlotOptions{Title: "over training", XLabel: "step"})
+	fmt.Println(strings.Count(svg, "<svg"), strings.Count(svg, "<polyline"))
+	// Output: 3 2
+}
+
 // The training view: curves and the latest image, redrawn every 10 steps
 // in a notebook; a line per update on a terminal.
 func ExampleLive() {

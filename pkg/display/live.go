@@ -35,6 +35,12 @@ type Live struct {
 	Every int
 	// LogY draws the losses on a log scale.
 	LogY bool
+	// Panels, when set, draws the series in plots side by side, each
+	// listing the names of the series it holds (see PanelPlot): losses
+	// beside probabilities, say, rather than on one axis. Series it does
+	// not name are not drawn, but the header still shows their values.
+	// Nil draws every series in one plot.
+	Panels [][]string
 	// Screen is where the view goes; nil means Default.
 	Screen *Screen
 
@@ -140,7 +146,20 @@ func (l *Live) render() (string, error) {
 	b.WriteString(`<div style="font-family:sans-serif">`)
 	fmt.Fprintf(&b, `<div style="margin:4px 0">%s</div>`, html.EscapeString(l.summary()))
 	b.WriteString(`<div style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start">`)
-	b.WriteString(LinePlot(l.series, PlotOptions{XLabel: "step", YLabel: "loss", LogY: l.LogY}))
+	if len(l.Panels) == 0 {
+		b.WriteString(LinePlot(l.series, PlotOptions{XLabel: "step", YLabel: "loss", LogY: l.LogY}))
+	} else {
+		panels := make([]Panel, len(l.Panels))
+		for i, names := range l.Panels {
+			panels[i].LogY = l.LogY
+			for _, name := range names {
+				if k, ok := l.index[name]; ok {
+					panels[i].Series = append(panels[i].Series, l.series[k])
+				}
+			}
+		}
+		b.WriteString(PanelPlot(panels, PlotOptions{XLabel: "step", Width: defaultPlotWidth, Height: defaultPlotHeight * 3 / 4}))
+	}
 	for _, img := range l.images {
 		src, err := pngDataURL(img)
 		if err != nil {

@@ -94,3 +94,27 @@ func TestLiveOutsideNotebook(t *testing.T) {
 		t.Errorf("final page has no plot")
 	}
 }
+
+func TestLivePanels(t *testing.T) {
+	rec := &recorder{}
+	live := &Live{Panels: [][]string{{"loss D", "loss G"}, {"D(x)"}}, Screen: &Screen{Notebook: true, frontend: rec}}
+	for step := range 5 {
+		live.Add("loss D", step, 1.4-0.1*float64(step))
+		live.Add("loss G", step, 0.7+0.3*float64(step))
+		live.Add("D(x)", step, 0.5+0.05*float64(step))
+		live.Add("D(G(z))", step, 0.5-0.05*float64(step))
+	}
+	if err := live.Close(); err != nil {
+		t.Fatal(err)
+	}
+	page := rec.calls[len(rec.calls)-1].html
+	if n := strings.Count(page, "<svg"); n != 3 {
+		t.Errorf("%d <svg> elements, want a figure holding two panels", n)
+	}
+	if n := strings.Count(page, "<polyline"); n != 3 {
+		t.Errorf("%d lines, want the 3 series the panels name", n)
+	}
+	if !strings.Contains(page, "D(G(z))=0.3") {
+		t.Errorf("the header lacks the value of the series no panel draws")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Series is one named line of a plot.
@@ -23,6 +24,10 @@ type PlotOptions struct {
 	// LogY draws the Y axis on a log scale, as losses spanning several
 	// orders of magnitude need.
 	LogY bool
+	// YRange is a range the Y axis covers besides the data's, such as
+	// {0, 1} for fractions, so that noise in a nearly constant fraction is
+	// not stretched over the whole plot; the zero value adds nothing.
+	YRange [2]float64
 	// Width and Height are the size in pixels; 0 means 640×360.
 	Width, Height int
 }
@@ -64,6 +69,11 @@ func LinePlot(series []Series, opts PlotOptions) string {
 			xs, ys = append(xs, p[0]), append(ys, p[1])
 		}
 	}
+	for _, y := range opts.YRange {
+		if opts.YRange != [2]float64{} && (!opts.LogY || y > 0) {
+			ys = append(ys, y)
+		}
+	}
 	xAxis := linearAxis(xs)
 	yAxis := linearAxis(ys)
 	if opts.LogY {
@@ -75,7 +85,9 @@ func LinePlot(series []Series, opts PlotOptions) string {
 	if opts.YLabel != "" {
 		left += fontSize + 6
 	}
-	top, right, bottom := 12.0, float64(width-16), float64(height-28)
+	// The last X label is centred on the right edge: leave room for its half.
+	rightMargin := max(16, charWidth*utf8.RuneCountInString(xAxis.ticks[len(xAxis.ticks)-1].label)/2+4)
+	top, right, bottom := 12.0, float64(width-rightMargin), float64(height-28)
 	if opts.Title != "" {
 		top += fontSize + 12
 	}
@@ -141,14 +153,26 @@ func LinePlot(series []Series, opts PlotOptions) string {
 		}
 		b.WriteString("</g>\n")
 	}
-	writeLegend(&b, series, top, right)
+	var drawn [][2]float64 // the lines in pixels, which the legend should not hide
+	for _, pts := range points {
+		for k := range pts {
+			drawn = append(drawn, [2]float64{px(pts[k][0]), py(pts[k][1])})
+			if k+1 < len(pts) { // and points along each segment
+				for f := 0.1; f < 1; f += 0.1 {
+					drawn = append(drawn, [2]float64{px(pts[k][0] + f*(pts[k+1][0]-pts[k][0])), py(pts[k][1] + f*(pts[k+1][1]-pts[k][1]))})
+				}
+			}
+		}
+	}
+	writeLegend(&b, series, leftF, top, right, bottom, drawn)
 	b.WriteString("</svg>\n")
 	return b.String()
 }
 
-// writeLegend draws the names of the series in a box at the top right of
-// the plot area, whose top right corner is (right, top).
-func writeLegend(b *strings.Builder, series []Series, top, right float64) {
+// writeLegend draws the names of the series in a box in the corner of the
+// plot area (left, top)–(right, bottom) that hides the fewest of the drawn
+// points, the top right when none is hidden.
+func writeLegend(b *strings.Builder, series []Series, left, top, right, bottom float64, drawn [][2]float64) {
 	longest := 0
 	for _, s := range series {
 		longest = max(longest, len([]rune(s.Name)))
@@ -157,10 +181,21 @@ func writeLegend(b *strings.Builder, series []Series, top, right float64) {
 		return
 	}
 	const row, swatch = fontSize + 6, 20
-	w := float64(swatch + 14 + charWidth*longest)
-	x, y := right-8-w, top+8
-	fmt.Fprintf(b, `<g><rect x="%s" y="%s" width="%s" height="%d" fill="white" fill-opacity="0.85" stroke="#ccc"/>`+"\n",
-		coord(x), coord(y), coord(w), row*len(series)+6)
+	w, h := float64(swatch+14+charWidth*longest), float64(row*len(series)+6)
+	x, y, hidden := right-8-w, top+8, -1
+	for _, corner := range [][2]float64{{right - 8 - w, top + 8}, {left + 8, top + 8}, {right - 8 - w, bottom - 8 - h}, {left + 8, bottom - 8 - h}} {
+		n := 0
+		for _, p := range drawn {
+			if p[0] >= corner[0] && p[0] <= corner[0]+w && p[1] >= corner[1] && p[1] <= corner[1]+h {
+				n++
+			}
+		}
+		if hidden < 0 || n < hidden {
+			x, y, hidden = corner[0], corner[1], n
+		}
+	}
+	fmt.Fprintf(b, `<g><rect x="%s" y="%s" width="%s" height="%s" fill="white" fill-opacity="0.85" stroke="#ccc"/>`+"\n",
+		coord(x), coord(y), coord(w), coord(h))
 	for i, s := range series {
 		cy := y + 3 + float64(row*i) + row/2
 		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"/>`,

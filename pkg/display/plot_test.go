@@ -181,6 +181,8 @@ func TestAxisTicks(t *testing.T) {
 		{[]float64{0.12, 0.31}, []string{"0.10", "0.15", "0.20", "0.25", "0.30", "0.35"}},
 		{[]float64{-3, 3}, []string{"-4", "-2", "0", "2", "4"}},
 		{[]float64{0, 250000}, []string{"0", "50000", "100000", "150000", "200000", "250000"}},
+		// Large values keep the digits that tell ticks apart.
+		{[]float64{1.1995e6, 1.2029e6}, []string{"1.199e+06", "1.2e+06", "1.201e+06", "1.202e+06", "1.203e+06"}},
 	} {
 		a := linearAxis(tc.values)
 		var got []string
@@ -200,9 +202,13 @@ func TestAxisTicks(t *testing.T) {
 	}{
 		// 13 decades, labelled every third to stay under maxLogLabels.
 		{[]float64{3e-7, 2e5}, "10⁻⁷ 10⁻⁴ 10⁻¹ 10² 10⁵"},
-		// Within one decade, 2 and 5 are labelled too.
-		{[]float64{2, 8}, "1 2 5 10"},
-		{[]float64{2e4, 8e4}, "10⁴ 2×10⁴ 5×10⁴ 10⁵"},
+		// Within two decades the range ends at 1, 2 or 5 × 10ᵏ around the
+		// data, and 2 and 5 are labelled too.
+		{[]float64{2, 8}, "2 5 10"},
+		{[]float64{2e4, 8e4}, "2×10⁴ 5×10⁴ 10⁵"},
+		{[]float64{35, 180}, "20 50 100 200"},
+		// Within a factor of 3, the ticks of a linear axis.
+		{[]float64{1520, 1594}, "1520 1540 1560 1580 1600"},
 		{[]float64{0.05, 300}, "0.01 0.1 1 10 100 1000"},
 	} {
 		var labels []string
@@ -243,5 +249,72 @@ func TestLinePlotThinsLongSeries(t *testing.T) {
 	}
 	if rest-top < 100 {
 		t.Errorf("the spike at step %d was thinned away: top y %v, next %v", spikeAt, top, rest)
+	}
+}
+
+func TestPanelPlot(t *testing.T) {
+	fid := Series{Name: "FID", X: []float64{0, 1, 2}, Y: []float64{300, 120, 80}}
+	kid := Series{Name: "KID", X: []float64{0, 1, 2}, Y: []float64{0.3, 0.1, 0.05}}
+	doc := PanelPlot([]Panel{{Series: []Series{fid}, YLabel: "FID"}, {Series: []Series{kid}, YLabel: "KID"}},
+		PlotOptions{Title: "over training", XLabel: "step", Width: 600, Height: 250})
+	elems := parseSVG(t, doc)
+	if elems[0].attrs["width"] != "600" {
+		t.Errorf("figure width %s, want 600", elems[0].attrs["width"])
+	}
+	var xs []string
+	for _, e := range elems[1:] {
+		if e.name == "svg" {
+			xs = append(xs, e.attrs["x"])
+		}
+	}
+	if strings.Join(xs, ",") != "0,300" {
+		t.Errorf("panels at x = %v, want 0 and 300", xs)
+	}
+	// Each panel spans its own series' range: both lines fall by most of
+	// their panel's height, which one shared axis would not allow KID.
+	for i, pts := range polylinePoints(t, elems) {
+		if drop := pts[len(pts)-1][1] - pts[0][1]; drop < 100 {
+			t.Errorf("panel %d: line falls %.0f px of 250, want most of the panel", i, drop)
+		}
+	}
+	all := strings.Join(texts(elems), "|")
+	for _, want := range []string{"over training", "FID", "KID", "step"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no text %q in %q", want, all)
+		}
+	}
+}
+
+func TestLegendAvoidsTheLines(t *testing.T) {
+	// Both lines run along the top: the legend goes to a bottom corner.
+	high := []Series{{Name: "a", Y: []float64{10, 10, 10}}, {Name: "b", Y: []float64{9.5, 9.8, 9.6}}, {Name: "", Y: []float64{0}}}
+	elems := parseSVG(t, LinePlot(high, PlotOptions{Width: 400, Height: 300}))
+	for _, e := range elems {
+		if e.name == "rect" && e.attrs["stroke"] == "#ccc" {
+			if y, _ := strconv.ParseFloat(e.attrs["y"], 64); y < 150 {
+				t.Errorf("legend at y = %v over lines along the top, want it in the lower half", y)
+			}
+			return
+		}
+	}
+	t.Error("no legend box")
+}
+
+func TestLinePlotYRange(t *testing.T) {
+	fraction := []Series{{X: []float64{10, 20, 30}, Y: []float64{0.866, 0.878, 0.871}}}
+	for _, tc := range []struct {
+		opts PlotOptions
+		want string // a tick label only the range brings
+	}{
+		{PlotOptions{YRange: [2]float64{0, 1}}, "1.0"},
+		{PlotOptions{YRange: [2]float64{0, 1}, LogY: true}, "1.00"}, // 0 has no place on a log axis
+	} {
+		all := "|" + strings.Join(texts(parseSVG(t, LinePlot(fraction, tc.opts))), "|") + "|"
+		if !strings.Contains(all, "|"+tc.want+"|") {
+			t.Errorf("%+v: tick labels %q lack %q", tc.opts, all, tc.want)
+		}
+	}
+	if all := strings.Join(texts(parseSVG(t, LinePlot(fraction, PlotOptions{}))), "|"); strings.Contains(all, "1.0") {
+		t.Errorf("without YRange the axis reaches 1.0: %q", all)
 	}
 }

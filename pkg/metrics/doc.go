@@ -20,6 +20,15 @@
 // mean discrepancy with a cubic polynomial kernel, averaged over random
 // subsets: [KID]. Unlike FID it has no bias that depends on the sample count.
 //
+// Precision and recall (Kynkäänniemi, Karras, Laine, Lehtinen & Aila 2019,
+// "Improved Precision and Recall Metric for Assessing Generative Models")
+// separate what FID and KID mix: [PrecisionRecall] estimates each set's
+// manifold as the union of balls reaching to every sample's k-th nearest
+// neighbour ([Manifold], k = 3) and counts the generated samples inside
+// the real manifold (precision: fidelity) and the real samples inside the
+// generated one (recall: diversity). A generator that draws one digit well
+// scores high precision and low recall.
+//
 // Features come from a [FeatureExtractor]. For MNIST the package has its own
 // LeNet-style classifier ([PretrainedLeNet], ≥ 99% test accuracy, trained
 // with [TrainLeNet] by go generate); FID on its penultimate layer is the

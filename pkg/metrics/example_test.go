@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 
@@ -52,4 +53,17 @@ func ExampleKID() {
 	}
 	fmt.Printf("KID = %.4f ± %.4f\n", kid.Mean, kid.Std)
 	// Output: KID = -1.2473 ± 0.0000
+}
+
+func ExamplePrecisionRecall() {
+	// Real features at 0, 1, ..., 9 on a line; the generator draws only the
+	// lower half, well: all it draws looks real, but it covers half the data.
+	real := mat.NewDense(10, 1, []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	fake := mat.NewDense(5, 1, []float64{0.5, 1.5, 2, 3, 3.5})
+	pr, err := metrics.PrecisionRecall(context.Background(), real, fake, metrics.PrecisionRecallOptions{K: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("precision %.2f, recall %.2f\n", pr.Precision, pr.Recall)
+	// Output: precision 1.00, recall 0.50
 }

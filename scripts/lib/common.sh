@@ -47,6 +47,7 @@ ensure_setup() {
 jupyter_python() {
 	local shebang
 	shebang=$(sed -n '1s/^#! *//p' "$(command -v jupyter)")
+	# shellcheck disable=SC2086 # split "#!/usr/bin/env python3" into its words
 	set -- $shebang
 	case $1 in */env) echo "${2:-python3}" ;; "") echo python3 ;; *) echo "$1" ;; esac
 }

@@ -8,7 +8,9 @@
 //	"neuralart": {"expect": {"text": ["backend:"], "image/png": 2, "text/html": 1}}
 //
 // "text" lists strings that must appear in some text output; the other keys give
-// the least number of outputs of that MIME type.
+// the least number of outputs of that MIME type. With -expect it also fails when a
+// line the library says once per notebook session (stderr lines starting
+// "neuralart: ", such as the backend it chose) appears under more than one cell.
 package main
 
 import (
@@ -65,16 +67,27 @@ type summary struct {
 	mimeCounts        map[string]int
 	text              strings.Builder
 	firstError        string
+	// sessionLines counts, for each "neuralart: " stderr line, the cells that printed it.
+	sessionLines map[string]int
 }
 
 func summarize(nb *notebook) *summary {
-	s := &summary{mimeCounts: map[string]int{}}
+	s := &summary{mimeCounts: map[string]int{}, sessionLines: map[string]int{}}
 	for i, c := range nb.Cells {
 		if c.Type != "code" {
 			continue
 		}
 		s.codeCells++
+		said := map[string]bool{}
 		for _, o := range c.Outputs {
+			if o.Name == "stderr" {
+				for _, line := range strings.Split(string(o.Text), "\n") {
+					if strings.HasPrefix(line, "neuralart: ") && !said[line] {
+						said[line] = true
+						s.sessionLines[line]++
+					}
+				}
+			}
 			text := string(o.Text)
 			for mime, data := range o.Data {
 				s.mimeCounts[mime]++
@@ -108,6 +121,11 @@ func firstLine(s string) string {
 // unmet lists the promises of the notebook's metadata that its outputs do not keep.
 func unmet(nb *notebook, s *summary) []string {
 	var missing []string
+	for line, cells := range s.sessionLines {
+		if cells > 1 {
+			missing = append(missing, fmt.Sprintf("%q once per session (found under %d cells)", line, cells))
+		}
+	}
 	for key, raw := range nb.Metadata.Neuralart.Expect {
 		if key == "text" {
 			var want []string
