@@ -75,10 +75,13 @@ execute_notebook() {
 	fi
 	# Outside the repository: GoNB makes its own go.work in TMPDIR.
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/neuralart-$name.XXXXXX")
+	# No browser runs the widgets of a headless run: interactive cells render
+	# their defaults at once instead of probing for a front-end.
+	local headless=NEURALART_HEADLESS=1
 	if [ "${NEURALART_PROGRESS:-0}" = 1 ]; then
-		TMPDIR="$scratch" "$(jupyter_python)" "$REPO/scripts/lib/execute_notebook.py" "$notebook" "$outdir" 2>"$log" || status=$?
+		env "$headless" TMPDIR="$scratch" "$(jupyter_python)" "$REPO/scripts/lib/execute_notebook.py" "$notebook" "$outdir" 2>"$log" || status=$?
 	else
-		TMPDIR="$scratch" "$(jupyter_python)" "$REPO/scripts/lib/execute_notebook.py" --quiet "$notebook" "$outdir" >"$log" 2>&1 || status=$?
+		env "$headless" TMPDIR="$scratch" "$(jupyter_python)" "$REPO/scripts/lib/execute_notebook.py" --quiet "$notebook" "$outdir" >"$log" 2>&1 || status=$?
 	fi
 	rm -rf "$scratch"
 	if [ "$status" != 0 ]; then
