@@ -22,10 +22,18 @@ const leakySlope = 0.2
 // so the images are 4·InitSize pixels square. Nearest-neighbour upsampling
 // followed by a convolution avoids the checkerboard artefacts of transposed
 // convolutions (Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/).
-// For MNIST use MNISTGenerator.
+// For MNIST use MNISTGenerator. With NumClasses > 0 it is class-conditional:
+// the linear layer reads z and a class embedding (see conditionLatent).
+//
+// Between the first batch norm and the upsampling there is no
+// non-linearity, so the map up to the ReLU is affine in z: one hidden
+// layer's worth of expressiveness, which is why this generator's digits
+// stay blurry however long it trains (DCGANGenerator at 28 px has a ReLU
+// after every batch norm).
 type ArticleGenerator struct {
 	Latent, InitSize, Channels, FeatureMaps int
 	Init                                    Init
+	NumClasses                              int
 }
 
 // MNISTGenerator returns the article's generator for 28x28 grey digits:
@@ -42,11 +50,14 @@ func (a ArticleGenerator) ImageShape() (channels, height, width int) {
 	return a.Channels, 4 * a.InitSize, 4 * a.InitSize
 }
 
+// Classes implements Generator.
+func (a ArticleGenerator) Classes() int { return a.NumClasses }
+
 // Generate implements Generator: z [N, Latent] → images [N, Channels, 4·InitSize, 4·InitSize].
-func (a ArticleGenerator) Generate(ctx *context.Context, z *Node) *Node {
+func (a ArticleGenerator) Generate(ctx *context.Context, z, labels *Node) *Node {
 	checkLatent(z, a.Latent)
 	n := z.Shape().Dimensions[0]
-	x := linear(ctx.In("linear"), z, a.FeatureMaps*a.InitSize*a.InitSize)
+	x := linear(ctx.In("linear"), conditionLatent(ctx, z, labels, a.NumClasses), a.FeatureMaps*a.InitSize*a.InitSize)
 	x = Reshape(x, n, a.FeatureMaps, a.InitSize, a.InitSize)
 	x = batchNorm2d(ctx.In("bn0"), x)
 	x = nn.Upsample2xNearest(x)
@@ -62,9 +73,13 @@ func (a ArticleGenerator) Generate(ctx *context.Context, z *Node) *Node {
 //
 //	Conv4x4 s2 Channels→64 → LeakyReLU 0.2 → Conv4x4 s2 64→128 → BatchNorm
 //	→ LeakyReLU 0.2 → Linear 128·(ImageSize/4)² → 1
+//
+// With NumClasses > 0 it is class-conditional: a projection of the features
+// the linear layer reads onto a class embedding is added to the logit.
 type ArticleDiscriminator struct {
 	Channels, ImageSize int
 	Init                Init
+	NumClasses          int
 }
 
 // MNISTDiscriminator returns the article's discriminator for 28x28 grey digits.
@@ -73,7 +88,7 @@ func MNISTDiscriminator() ArticleDiscriminator {
 }
 
 // Logits implements Discriminator.
-func (a ArticleDiscriminator) Logits(ctx *context.Context, images *Node) *Node {
+func (a ArticleDiscriminator) Logits(ctx *context.Context, images, labels *Node) *Node {
 	checkImages(images, a.Channels, a.ImageSize, a.ImageSize)
 	x := conv{out: 64, kernel: 4, stride: 2, padding: 1, bias: true, init: a.Init}.apply(ctx.In("conv1"), images)
 	x = activations.LeakyReluWithAlpha(x, leakySlope)
@@ -81,7 +96,11 @@ func (a ArticleDiscriminator) Logits(ctx *context.Context, images *Node) *Node {
 	x = activations.LeakyReluWithAlpha(batchNorm2d(ctx.In("bn2"), x), leakySlope)
 	n := x.Shape().Dimensions[0]
 	x = Reshape(x, n, -1)
-	return Reshape(linear(ctx.In("linear"), x, 1), n)
+	logits := Reshape(linear(ctx.In("linear"), x, 1), n)
+	if p := projection(ctx, x, labels, a.NumClasses); p != nil {
+		logits = Add(logits, p)
+	}
+	return logits
 }
 
 // checkLatent panics (GoMLX's graph-building convention) with a message

@@ -22,13 +22,24 @@
 // 28x28 digits; and DCGAN's pair (Radford, Metz & Chintala 2015,
 // "Unsupervised Representation Learning with Deep Convolutional GANs",
 // https://arxiv.org/abs/1511.06434) as pytorch/examples writes it, with
-// transposed convolutions, for 32x32 and 64x64 images. Images are NCHW
-// float32 in [-1, 1] (the range of Tanh); weights use PyTorch's layouts.
+// transposed convolutions, for 28x28, 32x32 and 64x64 images. Images are
+// NCHW float32 in [-1, 1] (the range of Tanh); weights use PyTorch's layouts,
+// and batch normalisation keeps PyTorch's running averages (see
+// batchNorm2d), so the trainer replays PyTorch's steps
+// (TestFixtureGANReplay).
 //
-// Trainer alternates one D and one G step with Adam (2e-4, β = (0.5, 0.999)),
-// reports losses, D(x), D(G(z)) and samples of a fixed noise every N steps,
-// writes checkpoints atomically and keeps the newest K, resumes from the
-// latest bit-identically, and stops with a *NonFiniteError naming the step
-// when a loss becomes NaN or Inf. Sampler draws images and latent
-// interpolations from a checkpoint. Checkpoints are safetensors files.
+// Every network can be class-conditional (NumClasses > 0; Mirza & Osindero
+// 2014, "Conditional Generative Adversarial Nets",
+// https://arxiv.org/abs/1411.1784): G reads a class embedding beside z and D
+// adds a projection onto one (Miyato & Koyama 2018), so that
+// Sampler.GenerateClasses draws the digit asked for.
+//
+// Trainer alternates one D and one G step with Adam (2e-4, β = (0.5, 0.999);
+// optionally a faster D, TTUR, and one-sided label smoothing), reports
+// losses, D(x), D(G(z)) and samples of a fixed noise every N steps, writes
+// checkpoints atomically and keeps the newest K, resumes from the latest
+// bit-identically, stops with a *NonFiniteError naming the step when a loss
+// becomes NaN or Inf, and stops when its context is cancelled. Sampler draws
+// images and latent interpolations from a checkpoint. Checkpoints are
+// safetensors files.
 package gan

@@ -3,6 +3,7 @@ package gan_test
 import (
 	"fmt"
 
+	"github.com/neuralart/neuralart/pkg/backend/purego"
 	"github.com/neuralart/neuralart/pkg/gan"
 )
 
@@ -34,4 +35,27 @@ func ExampleMNISTGenerator() {
 	// Output:
 	// latent codes: (Float32)[16 100]
 	// images: [16 1 28 28]
+}
+
+// A class-conditional generator draws the class it is asked for: here an
+// untrained DCGAN generator for 28x28 digits, one image per digit.
+func ExampleSampler_GenerateClasses() {
+	b, err := purego.New()
+	if err != nil {
+		panic(err)
+	}
+	g, d := gan.NewDCGAN(28, 1)
+	g.NumClasses, d.NumClasses = 10, 10
+	trainer, err := gan.NewTrainer(b, g, d, nil, gan.Options{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	digits := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	images, err := trainer.Sampler().GenerateClasses(gan.RandomLatents(g, len(digits), 3), digits)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("digits 0-9:", images.Shape())
+	// Output:
+	// digits 0-9: (Float32)[10 1 28 28]
 }

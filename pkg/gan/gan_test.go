@@ -7,18 +7,20 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/neuralart/neuralart/pkg/backend"
+	"github.com/neuralart/neuralart/pkg/backend/purego"
+	"github.com/neuralart/neuralart/pkg/checkpoint"
 )
 
 func newBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	b, err := backend.NewPureGo()
+	b, err := purego.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +77,7 @@ func TestShapes(t *testing.T) {
 	}{
 		{"article-mnist", MNISTGenerator(), MNISTDiscriminator()},
 		{"article-tiny", tg, td},
+		{"dcgan-28", DCGANGenerator{Latent: 10, Channels: 1, Features: 8, ImageSize: 28}, DCGANDiscriminator{Channels: 1, Features: 8, ImageSize: 28}},
 		{"dcgan-32", DCGANGenerator{Latent: 10, Channels: 3, Features: 8, ImageSize: 32}, DCGANDiscriminator{Channels: 3, Features: 8, ImageSize: 32}},
 		{"dcgan-64", DCGANGenerator{Latent: 10, Channels: 1, Features: 4, ImageSize: 64}, DCGANDiscriminator{Channels: 1, Features: 4, ImageSize: 64}},
 	}
@@ -83,8 +86,8 @@ func TestShapes(t *testing.T) {
 			const n = 3
 			ctx := context.New().Checked(false)
 			exec := context.MustNewExec(b, ctx, func(ctx *context.Context, z *Node) (*Node, *Node) {
-				images := p.g.Generate(ctx.In(GeneratorScope), z)
-				return images, p.d.Logits(ctx.In(DiscriminatorScope), images)
+				images := p.g.Generate(ctx.In(GeneratorScope), z, nil)
+				return images, p.d.Logits(ctx.In(DiscriminatorScope), images, nil)
 			})
 			out, err := exec.Exec(RandomLatents(p.g, n, 1))
 			if err != nil {
@@ -116,7 +119,7 @@ func discriminatorLoss(t *testing.T, tr *Trainer, real, fake *tensors.Tensor) fl
 	exec := context.MustNewExec(tr.backend, ctx, func(ctx *context.Context, real, fake *Node) *Node {
 		ctx.SetTraining(real.Graph(), true)
 		dctx := ctx.In(DiscriminatorScope)
-		return tr.opts.Loss.Discriminator(tr.D.Logits(dctx, real), tr.D.Logits(dctx, fake))
+		return tr.opts.Loss.Discriminator(tr.D.Logits(dctx, real, nil), tr.D.Logits(dctx, fake, nil))
 	})
 	out, err := exec.Exec(real, fake)
 	if err != nil {
@@ -197,7 +200,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := straight.Train(2 * n); err != nil {
+	if err := straight.Train(t.Context(), 2*n); err != nil {
 		t.Fatal(err)
 	}
 
@@ -206,7 +209,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Train(n); err != nil {
+	if err := first.Train(t.Context(), n); err != nil {
 		t.Fatal(err)
 	}
 	// A fresh process: another seed for initialisation, to show that
@@ -223,7 +226,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	if resumed.Steps() != n {
 		t.Fatalf("resumed at step %d, want %d", resumed.Steps(), n)
 	}
-	if err := resumed.Train(2 * n); err != nil {
+	if err := resumed.Train(t.Context(), 2*n); err != nil {
 		t.Fatal(err)
 	}
 	want, got := variableValues(t, straight.Context()), variableValues(t, resumed.Context())
@@ -235,9 +238,9 @@ func TestResumeIsBitIdentical(t *testing.T) {
 			t.Errorf("variable %s differs between the uninterrupted and the resumed run", name)
 		}
 	}
-	paths, err := listCheckpoints(dir)
-	if err != nil || len(paths) != 2 || filepath.Base(paths[1]) != checkpointName(2*n) {
-		t.Errorf("checkpoints kept: %v (err %v), want the newest 2 ending at step %d", paths, err, 2*n)
+	kept, err := checkpoint.List(dir)
+	if err != nil || len(kept) != 2 || kept[1].Step != 2*n {
+		t.Errorf("checkpoints kept: %v (err %v), want the newest 2 ending at step %d", kept, err, 2*n)
 	}
 }
 
@@ -256,7 +259,7 @@ func TestNaNStopsTrainingWithTheStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = tr.Train(10)
+	err = tr.Train(t.Context(), 10)
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) {
 		t.Fatalf("Train returned %v, want a *NonFiniteError", err)
@@ -264,9 +267,9 @@ func TestNaNStopsTrainingWithTheStep(t *testing.T) {
 	if nf.Step != badStep+1 {
 		t.Errorf("error names step %d, want %d: %v", nf.Step, badStep+1, err)
 	}
-	latest, _ := LatestCheckpoint(dir)
-	if filepath.Base(latest) != checkpointName(badStep) {
-		t.Errorf("latest checkpoint %s, want the one of step %d (before the NaN)", latest, badStep)
+	latest, _, _ := checkpoint.Latest(dir)
+	if latest.Step != badStep {
+		t.Errorf("latest checkpoint %s, want the one of step %d (before the NaN)", latest.Path, badStep)
 	}
 }
 
@@ -277,7 +280,7 @@ func TestSamplerFromCheckpointAndInterpolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Train(1); err != nil {
+	if err := tr.Train(t.Context(), 1); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "generator.safetensors")
@@ -332,4 +335,48 @@ func f32bytes(x []float32) []byte {
 		out = append(out, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
 	}
 	return out
+}
+
+// A network that cannot be built is NewTrainer's error, not a panic.
+func TestNewTrainerReportsABadNetwork(t *testing.T) {
+	g := DCGANGenerator{Latent: 4, Channels: 1, Features: 4, ImageSize: 36}
+	d := DCGANDiscriminator{Channels: 1, Features: 4, ImageSize: 36}
+	if _, err := NewTrainer(newBackend(t), g, d, nil, Options{}); err == nil || !strings.Contains(err.Error(), "got 36") {
+		t.Errorf("NewTrainer of a DCGAN at 36 px (halves to 9, not 4 to 7): %v, want an error naming the size", err)
+	}
+}
+
+// DiscriminatorLearningRate is D's alone: at 1e-30 D's Adam steps (at most
+// about the learning rate) leave its weights within 1e-25 of where they were,
+// while G, at the default rate, moves.
+func TestDiscriminatorLearningRateIsDs(t *testing.T) {
+	g, d := tinyPair()
+	tr, err := NewTrainer(newBackend(t), g, d, randomData(g, 4), Options{DiscriminatorLearningRate: 1e-30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := func() map[string][]float32 {
+		m := map[string][]float32{}
+		for v := range tr.Context().IterVariables() {
+			if v.Trainable {
+				m[v.ScopeAndName()] = tensors.MustCopyFlatData[float32](v.MustValue())
+			}
+		}
+		return m
+	}
+	before := values()
+	if _, err := tr.TrainStep(); err != nil {
+		t.Fatal(err)
+	}
+	moved := map[string]float64{}
+	for name, after := range values() {
+		scope := strings.Split(name, "/")[1]
+		for i, v := range after {
+			moved[scope] = max(moved[scope], math.Abs(float64(v-before[name][i])))
+		}
+	}
+	if moved[DiscriminatorScope] > 1e-25 || moved[GeneratorScope] == 0 {
+		t.Errorf("with D's learning rate 1e-30, D's weights moved by up to %g and G's by %g; want ≤ 1e-25 and > 0",
+			moved[DiscriminatorScope], moved[GeneratorScope])
+	}
 }

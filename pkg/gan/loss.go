@@ -77,6 +77,13 @@ func (l Loss) Generator(fakeLogits *Node) *Node {
 	}
 }
 
+// smoothingTerm turns the non-saturating L_D's real half, BCE(ℓ, 1) =
+// softplus(−ℓ), into BCE(ℓ, 1−s) = softplus(−ℓ) + s·ℓ (since softplus(ℓ)
+// − softplus(−ℓ) = ℓ): one-sided label smoothing adds s·E[ℓ(x)].
+func smoothingTerm(realLogits *Node, s float64) *Node {
+	return MulScalar(ReduceAllMean(realLogits), s)
+}
+
 // gradientPenalty is WGAN-GP's E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²] over x̂ = εx + (1−ε)x̃,
 // ε ~ U[0, 1] per image (Gulrajani et al. 2017, eq. 3); eps is shaped [N].
 func gradientPenalty(critic func(*Node) *Node, real, fake, eps *Node) *Node {

@@ -42,7 +42,7 @@ func TestLossesAtZeroLogits(t *testing.T) {
 // have no gradient in GoMLX v0.26).
 type quadraticCritic struct{}
 
-func (quadraticCritic) Logits(ctx *context.Context, x *Node) *Node {
+func (quadraticCritic) Logits(ctx *context.Context, x, _ *Node) *Node {
 	d := x.Shape().Dimensions
 	a := ctx.WithInitializer(initializers.RandomNormalFn(ctx, 1)).VariableWithShape("a", shapes.Make(x.DType(), d[1:]...)).ValueGraph(x.Graph())
 	return ReduceSum(Mul(ExpandAxes(a, 0), Square(x)), 1, 2, 3)
@@ -84,7 +84,7 @@ func TestWassersteinGPTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Train(2); err != nil {
+	if err := tr.Train(t.Context(), 2); err != nil {
 		t.Fatalf("WGAN-GP with a twice-differentiable critic: %v", err)
 	}
 	// The article's convolutional discriminator needs second derivatives
@@ -95,5 +95,25 @@ func TestWassersteinGPTrains(t *testing.T) {
 	}
 	if _, err := tr.TrainStep(); err == nil || !strings.Contains(err.Error(), "second derivative") {
 		t.Errorf("WGAN-GP with convolutions: got error %v, want one explaining the missing second derivatives", err)
+	}
+}
+
+// With one-sided label smoothing s the non-saturating L_D is BCE with target
+// 1−s on real logits: (1−s)·softplus(−x) + s·softplus(x), and BCE(y, 0) on
+// fakes.
+func TestLabelSmoothingIsBCEWithASoftTarget(t *testing.T) {
+	const s = 0.1
+	realLogits, fakeLogits := []float32{-2, 0.5, 3}, []float32{1, -1, 0}
+	out := MustNewExec(newBackend(t), func(r, f *Node) *Node {
+		return Add(NonSaturating.Discriminator(r, f), smoothingTerm(r, s))
+	}).MustExec(realLogits, fakeLogits)
+	softplus := func(x float64) float64 { return math.Log1p(math.Exp(x)) }
+	var want float64
+	for i := range realLogits {
+		x, y := float64(realLogits[i]), float64(fakeLogits[i])
+		want += ((1-s)*softplus(-x) + s*softplus(x) + softplus(y)) / float64(len(realLogits))
+	}
+	if got := float64(tensors.ToScalar[float32](out[0])); math.Abs(got-want) > 1e-6 {
+		t.Errorf("smoothed L_D = %v, want %v", got, want)
 	}
 }

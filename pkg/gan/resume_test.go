@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/neuralart/neuralart/pkg/checkpoint"
 	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,10 +32,10 @@ func TestResumeSkipsACorruptNewestCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Train(2); err != nil {
+	if err := first.Train(t.Context(), 2); err != nil {
 		t.Fatal(err)
 	}
-	older, newest := filepath.Join(dir, checkpointName(1)), filepath.Join(dir, checkpointName(2))
+	older, newest := filepath.Join(dir, checkpoint.Name(1)), filepath.Join(dir, checkpoint.Name(2))
 	data, err := os.ReadFile(newest)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +60,7 @@ func TestResumeSkipsACorruptNewestCheckpoint(t *testing.T) {
 		t.Errorf("resumed at step %d, want 1 (from %s)", resumed.Steps(), older)
 	}
 	skipped := resumed.SkippedCheckpoints()
-	if len(skipped) != 1 || skipped[0].Path != newest || skipped[0].MovedTo != newest+corruptExt ||
+	if len(skipped) != 1 || skipped[0].Path != newest || skipped[0].MovedTo != newest+".corrupt" ||
 		!strings.Contains(skipped[0].Err.Error(), "checksum") || !strings.Contains(skipped[0].Err.Error(), newest) {
 		t.Fatalf("SkippedCheckpoints() = %+v, want %s with its checksum error", skipped, newest)
 	}
@@ -66,12 +68,12 @@ func TestResumeSkipsACorruptNewestCheckpoint(t *testing.T) {
 	if !strings.Contains(log.String(), newest) || !strings.Contains(log.String(), "checksum") || !strings.Contains(log.String(), older) {
 		t.Errorf("log %q does not name the skipped file, its problem and the checkpoint resumed from", log.String())
 	}
-	if _, err := os.Stat(newest + corruptExt); err != nil {
+	if _, err := os.Stat(newest + ".corrupt"); err != nil {
 		t.Errorf("the corrupt checkpoint was not kept aside: %v", err)
 	}
 	// Training goes on without anyone deleting a file, and writes a valid
 	// checkpoint of step 2 again.
-	if err := resumed.Train(3); err != nil {
+	if err := resumed.Train(t.Context(), 3); err != nil {
 		t.Fatal(err)
 	}
 	again, err := NewTrainer(b, g, d, randomData(g, 4), checkpointOptions(dir))
@@ -81,29 +83,8 @@ func TestResumeSkipsACorruptNewestCheckpoint(t *testing.T) {
 	if ok, err := again.Resume(); !ok || err != nil || again.Steps() != 3 || len(again.SkippedCheckpoints()) != 0 {
 		t.Errorf("second Resume() = %v, %v at step %d, skipped %v; want step 3, nothing skipped", ok, err, again.Steps(), again.SkippedCheckpoints())
 	}
-	if _, _, err := readCheckpoint(newest); err != nil {
+	if _, _, err := checkpoint.Read(newest, checkpointFormat); err != nil {
 		t.Errorf("the rewritten checkpoint of step 2: %v", err)
-	}
-}
-
-func TestResumeWithOnlyCorruptCheckpoints(t *testing.T) {
-	g, d := tinyPair()
-	dir := t.TempDir()
-	path := filepath.Join(dir, checkpointName(4))
-	if err := os.WriteFile(path, []byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tr, err := NewTrainer(newBackend(t), g, d, randomData(g, 4), checkpointOptions(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ok, err := tr.Resume()
-	t.Logf("error: %v", err)
-	if ok || err == nil || !strings.Contains(err.Error(), path) {
-		t.Fatalf("Resume() = %v, %v; want false and an error naming %s", ok, err, path)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Errorf("with nothing to resume from, the corrupt checkpoint must stay in place: %v", err)
 	}
 }
 
@@ -116,7 +97,7 @@ func TestStaleCheckpointTemporariesAreRemoved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Train(2); err != nil {
+	if err := first.Train(t.Context(), 2); err != nil {
 		t.Fatal(err)
 	}
 	write := func(path string) {
@@ -126,25 +107,25 @@ func TestStaleCheckpointTemporariesAreRemoved(t *testing.T) {
 		}
 	}
 	stale := func(step int) string {
-		return filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", checkpointName(step), 1234567+step))
+		return filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", checkpoint.Name(step), 1234567+step))
 	}
 	// Files the trainer did not write, which must stay.
 	keep := []string{
 		filepath.Join(dir, ".other.tmp"),
 		filepath.Join(dir, "notes.txt"),
 		filepath.Join(dir, ".ckpt-000000003.safetensors.tmp"),
-		filepath.Join(root, fmt.Sprintf(".%s.99.tmp", checkpointName(3))), // not the checkpoint directory
+		filepath.Join(root, fmt.Sprintf(".%s.99.tmp", checkpoint.Name(3))), // not the checkpoint directory
 	}
 	for _, p := range keep {
 		write(p)
 	}
-	checkpoints, err := listCheckpoints(dir)
+	checkpoints, err := checkpoint.List(dir)
 	if err != nil || len(checkpoints) != 2 {
 		t.Fatalf("checkpoints %v, %v", checkpoints, err)
 	}
 	before := map[string][]byte{}
-	for _, p := range checkpoints {
-		before[p], _ = os.ReadFile(p)
+	for _, c := range checkpoints {
+		before[c.Path], _ = os.ReadFile(c.Path)
 	}
 	assertGone := func(when string, paths ...string) {
 		t.Helper()
@@ -177,7 +158,7 @@ func TestStaleCheckpointTemporariesAreRemoved(t *testing.T) {
 	}
 
 	write(stale(5))
-	if err := resumed.Train(2); err != nil { // Already there: nothing to train, but Train starts.
+	if err := resumed.Train(t.Context(), 2); err != nil { // Already there: nothing to train, but Train starts.
 		t.Fatal(err)
 	}
 	assertGone("Train's start", stale(5))
@@ -223,7 +204,7 @@ func TestCrashHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Printf("resumed at step %d\n", tr.Steps())
-	if err := tr.Train(crashSteps); err != nil {
+	if err := tr.Train(t.Context(), crashSteps); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -300,9 +281,13 @@ func TestCrashConsistency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kept, err := checkpoint.List(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range entries {
-		if name := e.Name(); !strings.HasPrefix(name, checkpointPrefix) || !strings.HasSuffix(name, checkpointExt) {
-			t.Errorf("%s left in the checkpoint directory", name)
+		if !slices.ContainsFunc(kept, func(c checkpoint.Checkpoint) bool { return filepath.Base(c.Path) == e.Name() }) {
+			t.Errorf("%s left in the checkpoint directory", e.Name())
 		}
 	}
 	g, d := tinyPair()
@@ -311,19 +296,19 @@ func TestCrashConsistency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := straight.Train(crashSteps); err != nil {
+	if err := straight.Train(t.Context(), crashSteps); err != nil {
 		t.Fatal(err)
 	}
 	checker, err := NewTrainer(b, g, d, nil, crashOptions(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths, err := listCheckpoints(dir)
-	if err != nil || len(paths) == 0 || filepath.Base(paths[len(paths)-1]) != checkpointName(crashSteps) {
-		t.Fatalf("checkpoints %v (%v), want ones ending at step %d", paths, err, crashSteps)
+	kept, err = checkpoint.List(dir)
+	if err != nil || len(kept) == 0 || kept[len(kept)-1].Step != crashSteps {
+		t.Fatalf("checkpoints %v (%v), want ones ending at step %d", kept, err, crashSteps)
 	}
-	for _, p := range paths {
-		if err := checker.Load(p); err != nil {
+	for _, c := range kept {
+		if err := checker.Load(c.Path); err != nil {
 			t.Errorf("checkpoint does not load: %v", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/neuralart/neuralart/pkg/checkpoint"
 )
 
 // Sampler draws images from a generator: the generator's variables under
@@ -29,7 +30,7 @@ type Sampler struct {
 // Trainer.Save wrote (a full training state) or one that
 // Trainer.SaveTo(path, GeneratorScope) wrote (the generator alone).
 func LoadSampler(backend backends.Backend, g Generator, path string) (*Sampler, error) {
-	_, named, err := readCheckpoint(path)
+	_, named, err := checkpoint.Read(path, checkpointFormat)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,11 @@ func LoadSampler(backend backends.Backend, g Generator, path string) (*Sampler, 
 	if err != nil {
 		return nil, err
 	}
-	if err := exec.PreCompile(tensors.FromShape(latentShape(g, 1))); err != nil {
+	args := []any{tensors.FromShape(latentShape(g, 1))}
+	if g.Classes() > 0 {
+		args = append(args, []int32{0})
+	}
+	if err := exec.PreCompile(args...); err != nil {
 		return nil, fmt.Errorf("gan: building the generator: %w", err)
 	}
 	for v := range ctx.IterVariables() {
@@ -69,29 +74,69 @@ func (l checkpointLoader) DeleteVariable(_ *context.Context, scope, name string)
 
 func (s *Sampler) generateExec() (*context.Exec, error) {
 	s.once.Do(func() {
-		s.exec, s.err = context.NewExec(s.backend, s.ctx, func(ctx *context.Context, z *Node) *Node {
-			ctx.SetTraining(z.Graph(), false)
-			return s.G.Generate(ctx.In(GeneratorScope), z)
+		s.exec, s.err = context.NewExec(s.backend, s.ctx, func(ctx *context.Context, inputs []*Node) *Node {
+			ctx.SetTraining(inputs[0].Graph(), false)
+			return s.G.Generate(ctx.In(GeneratorScope), inputs[0], classLabels(inputs[1:]))
 		})
 	})
 	return s.exec, s.err
 }
 
 // Generate returns the images of latent codes z, [N, LatentDim()], as
-// [N, C, H, W] NCHW float32 in [-1, 1].
+// [N, C, H, W] NCHW float32 in [-1, 1]. A class-conditional generator needs
+// GenerateClasses.
 func (s *Sampler) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
-	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != s.G.LatentDim() {
+	return s.GenerateClasses(z, nil)
+}
+
+// GenerateClasses returns the images of latent codes z, [N, LatentDim()],
+// of classes labels (N of them in [0, G.Classes()), nil for an
+// unconditional generator), as [N, C, H, W] NCHW float32 in [-1, 1].
+func (s *Sampler) GenerateClasses(z *tensors.Tensor, labels []int) (*tensors.Tensor, error) {
+	d := z.Shape().Dimensions
+	if len(d) != 2 || d[1] != s.G.LatentDim() {
 		return nil, fmt.Errorf("gan: latent codes must be shaped [N, %d], got %s", s.G.LatentDim(), z.Shape())
+	}
+	args := []any{z}
+	switch classes := s.G.Classes(); {
+	case classes == 0 && labels != nil:
+		return nil, fmt.Errorf("gan: the generator is unconditional, yet got %d labels", len(labels))
+	case classes > 0:
+		if len(labels) != d[0] {
+			return nil, fmt.Errorf("gan: the generator is class-conditional: want %d labels for %d codes, got %d", d[0], d[0], len(labels))
+		}
+		l := make([]int32, len(labels))
+		for i, c := range labels {
+			if c < 0 || c >= classes {
+				return nil, fmt.Errorf("gan: label %d of code %d is not a class in [0, %d)", c, i, classes)
+			}
+			l[i] = int32(c)
+		}
+		args = append(args, l)
 	}
 	exec, err := s.generateExec()
 	if err != nil {
 		return nil, err
 	}
-	out, err := exec.Exec(z)
+	out, err := exec.Exec(args...)
 	if err != nil {
 		return nil, fmt.Errorf("gan: generating: %w", err)
 	}
 	return out[0], nil
+}
+
+// cyclicLabels returns the classes of images first, ..., first+n−1 of a
+// sequence that draws 0, 1, ..., classes−1, 0, 1, ...: every class equally
+// often. It is nil for an unconditional generator (classes 0).
+func cyclicLabels(first, n, classes int) []int {
+	if classes == 0 {
+		return nil
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = (first + i) % classes
+	}
+	return labels
 }
 
 // RandomLatents draws n latent codes z ~ N(0, I), [n, LatentDim()], from seed.
@@ -104,9 +149,10 @@ func RandomLatents(g Generator, n int, seed uint64) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(z, n, g.LatentDim())
 }
 
-// Random returns n images from latent codes drawn from seed.
+// Random returns n images from latent codes drawn from seed; a
+// class-conditional generator draws image i of class i mod G.Classes().
 func (s *Sampler) Random(n int, seed uint64) (*tensors.Tensor, error) {
-	return s.Generate(RandomLatents(s.G, n, seed))
+	return s.GenerateClasses(RandomLatents(s.G, n, seed), cyclicLabels(0, n, s.G.Classes()))
 }
 
 // Interpolate returns the images of steps latent codes on the great circle

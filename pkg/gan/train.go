@@ -1,13 +1,12 @@
 package gan
 
 import (
+	stdcontext "context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/neuralart/neuralart/pkg/checkpoint"
 )
 
 // Data supplies training batches: Batch(step) returns the real images of
@@ -34,6 +34,14 @@ type DataFunc func(step int) (*tensors.Tensor, error)
 // Batch implements Data.
 func (f DataFunc) Batch(step int) (*tensors.Tensor, error) { return f(step) }
 
+// ClassData is Data whose images carry classes, what a class-conditional
+// trainer needs: Labels(step) returns the classes of Batch(step)'s images,
+// int32 [N], as deterministic in step as Batch.
+type ClassData interface {
+	Data
+	Labels(step int) (*tensors.Tensor, error)
+}
+
 // Options are the trainer's knobs; the zero value of each field means the
 // default given beside it.
 type Options struct {
@@ -43,9 +51,18 @@ type Options struct {
 	LearningRate, Beta1, Beta2 float64
 	// GradientPenalty is WGAN-GP's λ (10, Gulrajani et al. 2017).
 	GradientPenalty float64
+	// DiscriminatorLearningRate, when set, is D's learning rate in place of
+	// LearningRate: the two time-scale update rule (TTUR, Heusel et al.
+	// 2017, https://arxiv.org/abs/1706.08500), a faster D for a slower G.
+	DiscriminatorLearningRate float64
+	// LabelSmoothing s makes the non-saturating D aim at 1−s instead of 1 on
+	// real images (one-sided label smoothing, Salimans et al. 2016, §3.4,
+	// https://arxiv.org/abs/1606.03498), so that it cannot grow arbitrarily
+	// confident; 0 (none). Other losses ignore it.
+	LabelSmoothing float64
 	// Seed fixes the initial weights, the latent codes drawn each step and
 	// the fixed noise of the progress samples (0 is a valid seed).
-	Seed int64
+	Seed uint64
 	// SampleCount is the number of fixed latent codes whose images Report
 	// carries (64).
 	SampleCount int
@@ -73,6 +90,9 @@ func (o Options) withDefaults() Options {
 		if *d.field == 0 {
 			*d.field = d.value
 		}
+	}
+	if o.DiscriminatorLearningRate == 0 {
+		o.DiscriminatorLearningRate = o.LearningRate
 	}
 	for _, d := range []struct {
 		field *int
@@ -121,13 +141,15 @@ const (
 // 2014, Algorithm 1 with k = 1), each with its own Adam, as pytorch/examples'
 // DCGAN does: per step, z ~ N(0, I); D descends L_D on the real batch and
 // G(z); then G descends L_G through the updated D. One compiled graph does
-// the whole step.
+// the whole step. A class-conditional G draws the classes of the real batch,
+// so the fakes follow the data's class frequencies.
 //
 // All state that determines the future of a run (weights, batch-norm
 // averages, Adam moments, the random-number generator, the fixed noise) is
-// held in GoMLX context variables, which is what checkpoints store; with a
-// Data that is a function of the step, a resumed run is bit-identical to an
-// uninterrupted one.
+// held in GoMLX context variables, which is what checkpoints store; the
+// latent codes of step k are drawn on the host from (Seed, k), with the seed
+// stored beside the weights. With a Data that is a function of the step, a
+// resumed run is bit-identical to an uninterrupted one.
 type Trainer struct {
 	G    Generator
 	D    Discriminator
@@ -140,53 +162,80 @@ type Trainer struct {
 	stepExec   *context.Exec
 	sampler    *Sampler
 	fixedNoise *context.Variable
-	skipped    []SkippedCheckpoint
-}
-
-// SkippedCheckpoint is a checkpoint that Resume passed over because it is
-// corrupt (see Trainer.SkippedCheckpoints).
-type SkippedCheckpoint struct {
-	Path    string // The checkpoint as Resume found it.
-	MovedTo string // Where Resume renamed it (Path + ".corrupt").
-	Err     error  // What is wrong with it; the message names Path.
+	latentSeed *context.Variable
+	skipped    []checkpoint.Skipped
 }
 
 // NewTrainer creates the networks' variables on backend, initialised from
 // opts.Seed. data may be nil for a trainer that only loads, describes or
-// samples.
+// samples; a class-conditional generator (g.Classes() > 0) needs ClassData.
 func NewTrainer(backend backends.Backend, g Generator, d Discriminator, data Data, opts Options) (*Trainer, error) {
 	if opts.Loss < NonSaturating || opts.Loss > WassersteinGP {
 		return nil, fmt.Errorf("gan: unknown loss %v", opts.Loss)
 	}
+	if _, ok := data.(ClassData); g.Classes() > 0 && data != nil && !ok {
+		return nil, fmt.Errorf("gan: the generator is class-conditional (%d classes), so the data must be gan.ClassData (labelled batches, as gan.Batches gives); got %T", g.Classes(), data)
+	}
 	t := &Trainer{G: g, D: d, data: data, opts: opts.withDefaults(), backend: backend, ctx: context.New().Checked(false)}
-	if err := t.ctx.SetRNGStateFromSeed(t.opts.Seed); err != nil {
+	if err := t.ctx.SetRNGStateFromSeed(int64(t.opts.Seed)); err != nil {
 		return nil, err
 	}
 	// The fixed noise is drawn on the host from the seed, so every backend
 	// shows the same progress samples.
-	rng := rand.New(rand.NewPCG(uint64(t.opts.Seed), 0x9e3779b97f4a7c15))
-	noise := make([]float32, t.opts.SampleCount*g.LatentDim())
-	for i := range noise {
-		noise[i] = float32(rng.NormFloat64())
-	}
 	t.fixedNoise = t.ctx.InAbsPath("/trainer").VariableWithValue("fixed_noise",
-		tensors.FromFlatDataAndDimensions(noise, t.opts.SampleCount, g.LatentDim())).SetTrainable(false)
+		normalTensor(rand.New(rand.NewPCG(t.opts.Seed, fixedNoiseStream)), t.opts.SampleCount, g.LatentDim())).SetTrainable(false)
+	// The seed of the latent codes is state too: a resumed run draws the
+	// codes of the run it continues.
+	t.latentSeed = t.ctx.InAbsPath("/trainer").VariableWithValue("latent_seed", t.opts.Seed).SetTrainable(false)
 	t.sampler = &Sampler{G: g, ctx: t.ctx, backend: backend}
-	t.stepExec = context.MustNewExec(backend, t.ctx, t.stepGraph)
+	var err error
+	if t.stepExec, err = context.NewExec(backend, t.ctx, t.stepGraph); err != nil {
+		return nil, fmt.Errorf("gan: the training step: %w", err)
+	}
 	// Create and initialise both networks' variables now, in a fixed order,
 	// so that the weights depend on the seed only.
-	initExec, err := context.NewExec(backend, t.ctx, func(ctx *context.Context, z, images *Node) (*Node, *Node) {
-		return g.Generate(ctx.In(GeneratorScope), z), d.Logits(ctx.In(DiscriminatorScope), images)
+	initExec, err := context.NewExec(backend, t.ctx, func(ctx *context.Context, inputs []*Node) []*Node {
+		labels := classLabels(inputs[2:])
+		return []*Node{g.Generate(ctx.In(GeneratorScope), inputs[0], labels), d.Logits(ctx.In(DiscriminatorScope), inputs[1], labels)}
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer initExec.Finalize()
-	_, err = initExec.Exec(tensors.FromShape(latentShape(g, 1)), tensors.FromShape(imageShape(g, 1)))
-	if err != nil {
+	args := []any{tensors.FromShape(latentShape(g, 1)), tensors.FromShape(imageShape(g, 1))}
+	if g.Classes() > 0 {
+		args = append(args, []int32{0})
+	}
+	if _, err = initExec.Exec(args...); err != nil {
 		return nil, fmt.Errorf("gan: building the networks: %w", err)
 	}
 	return t, nil
+}
+
+// Streams of the host's random numbers (PCG's second word), one per use, so
+// that the seed's codes for one never repeat another's: the fixed noise, and
+// the latent codes of training step k at latentStream + k.
+const (
+	fixedNoiseStream = 0x9e3779b97f4a7c15
+	latentStream     = 1 << 62
+)
+
+// normalTensor returns a [rows, cols] tensor of N(0, 1) float32s from rng.
+func normalTensor(rng *rand.Rand, rows, cols int) *tensors.Tensor {
+	data := make([]float32, rows*cols)
+	for i := range data {
+		data[i] = float32(rng.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(data, rows, cols)
+}
+
+// classLabels returns the labels among a graph's optional inputs, nil for
+// none (an unconditional model).
+func classLabels(optional []*Node) *Node {
+	if len(optional) == 0 {
+		return nil
+	}
+	return optional[0]
 }
 
 // Context returns the context holding both networks' variables (under
@@ -199,26 +248,31 @@ func (t *Trainer) Steps() int { return t.step }
 // Sampler returns a sampler that shares the trainer's generator weights.
 func (t *Trainer) Sampler() *Sampler { return t.sampler }
 
-// stepGraph builds one training step; see Trainer.
-func (t *Trainer) stepGraph(ctx *context.Context, real *Node) []*Node {
+// stepGraph builds one training step from its inputs: the real batch, the
+// latent codes and, for a class-conditional G, the real batch's labels
+// (which the fakes are drawn with too); see Trainer.
+func (t *Trainer) stepGraph(ctx *context.Context, inputs []*Node) []*Node {
+	real, z, labels := inputs[0], inputs[1], classLabels(inputs[2:])
 	g := real.Graph()
 	ctx.SetTraining(g, true)
 	n := real.Shape().Dimensions[0]
 	gctx, dctx := ctx.In(GeneratorScope), ctx.In(DiscriminatorScope)
-	critic := func(images *Node) *Node { return t.D.Logits(dctx, images) }
+	critic := func(images *Node) *Node { return t.D.Logits(dctx, images, labels) }
 
-	z := ctx.RandomNormal(g, shapes.Make(real.DType(), n, t.G.LatentDim()))
-	fake := t.G.Generate(gctx, z)
+	fake := t.G.Generate(gctx, z, labels)
 	realLogits := critic(real)
 	fakeLogits := critic(StopGradient(fake))
 	lossD := t.opts.Loss.Discriminator(realLogits, fakeLogits)
+	if t.opts.Loss == NonSaturating && t.opts.LabelSmoothing != 0 {
+		lossD = Add(lossD, smoothingTerm(realLogits, t.opts.LabelSmoothing))
+	}
 	if t.opts.Loss == WassersteinGP {
 		eps := ctx.RandomUniform(g, shapes.Make(real.DType(), n))
 		penalty := gradientPenalty(critic, real, StopGradient(fake), eps)
 		lossD = Add(lossD, MulScalar(penalty, t.opts.GradientPenalty))
 	}
 	dVars, dValues := trainableIn(dctx, g)
-	t.optimizer("adam_"+DiscriminatorScope).update(ctx, dVars, Gradient(lossD, dValues...))
+	t.optimizer("adam_"+DiscriminatorScope, t.opts.DiscriminatorLearningRate).update(ctx, dVars, Gradient(lossD, dValues...))
 
 	// D's variables now hold their updated values, so G trains against the
 	// discriminator of this step, as in pytorch/examples. For G's gradient
@@ -229,19 +283,22 @@ func (t *Trainer) stepGraph(ctx *context.Context, real *Node) []*Node {
 	}
 	lossG := t.opts.Loss.Generator(critic(fake))
 	gVars, gValues := trainableIn(gctx, g)
-	t.optimizer("adam_"+GeneratorScope).update(ctx, gVars, Gradient(lossG, gValues...))
+	t.optimizer("adam_"+GeneratorScope, t.opts.LearningRate).update(ctx, gVars, Gradient(lossG, gValues...))
 
 	meanProbability := func(logits *Node) *Node { return ReduceAllMean(Sigmoid(logits)) }
 	return []*Node{lossD, lossG, meanProbability(realLogits), meanProbability(fakeLogits)}
 }
 
-func (t *Trainer) optimizer(scope string) adam {
-	return adam{scope: scope, lr: t.opts.LearningRate, beta1: t.opts.Beta1, beta2: t.opts.Beta2, epsilon: torchAdamEpsilon}
+func (t *Trainer) optimizer(scope string, lr float64) adam {
+	return adam{scope: scope, lr: lr, beta1: t.opts.Beta1, beta2: t.opts.Beta2, epsilon: torchAdamEpsilon}
 }
 
 // missingSecondDerivative tells whether err is GoMLX v0.26 failing to
 // differentiate a gradient: an op with no gradient (Reverse, Pad) or a
 // strided convolution's input gradient (a convolution with input dilation).
+// It matches the messages, because GoMLX v0.26 raises both as panics of
+// plain formatted errors (exceptions.Panicf in rev_autodiff.go and
+// ops_convolve.go), with no sentinel or type to test with errors.Is/As.
 func missingSecondDerivative(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "no gradient is defined") || strings.Contains(msg, "gradient of Convolve with input dilation not defined")
@@ -257,7 +314,28 @@ func (t *Trainer) TrainStep() (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("gan: batch for step %d: %w", t.step, err)
 	}
-	outputs, err := t.stepExec.Exec(real)
+	seed, err := t.latentSeed.Value()
+	if err != nil {
+		return Report{}, err
+	}
+	z := normalTensor(rand.New(rand.NewPCG(tensors.ToScalar[uint64](seed), latentStream+uint64(t.step))), real.Shape().Dimensions[0], t.G.LatentDim())
+	var labels *tensors.Tensor
+	if t.G.Classes() > 0 {
+		if labels, err = t.data.(ClassData).Labels(t.step); err != nil {
+			return Report{}, fmt.Errorf("gan: labels for step %d: %w", t.step, err)
+		}
+	}
+	return t.stepWith(real, z, labels)
+}
+
+// stepWith does one training step on the given real batch, latent codes and
+// labels (nil for an unconditional model).
+func (t *Trainer) stepWith(real, z, labels *tensors.Tensor) (Report, error) {
+	args := []any{real, z}
+	if labels != nil {
+		args = append(args, labels)
+	}
+	outputs, err := t.stepExec.Exec(args...)
 	if err != nil {
 		if t.opts.Loss == WassersteinGP && missingSecondDerivative(err) {
 			return Report{}, fmt.Errorf("gan: step %d: WGAN-GP's penalty needs the second derivative of the "+
@@ -284,18 +362,23 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // Train runs steps until Steps() reaches totalSteps, reporting and writing
 // checkpoints on the way (and a last checkpoint at the end). It stops with a
 // *NonFiniteError when a loss becomes NaN or Inf; no checkpoint is written
-// after that step, so the latest one holds finite weights.
+// after that step, so the latest one holds finite weights. When ctx is
+// cancelled it stops before the next step, checkpoints the steps done (when
+// CheckpointDir is set) and returns ctx.Err().
 //
 // When CheckpointDir is set, Train first deletes the temporary files that
 // checkpoint writes of a killed process left there.
-func (t *Trainer) Train(totalSteps int) error {
+func (t *Trainer) Train(ctx stdcontext.Context, totalSteps int) error {
 	if t.opts.CheckpointDir != "" {
-		if _, err := removeStaleTemporaries(t.opts.CheckpointDir); err != nil {
+		if _, err := t.checkpoints().RemoveTemporaries(); err != nil {
 			return err
 		}
 	}
 	start, startStep := time.Now(), t.step
 	for t.step < totalSteps {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(err, t.saveUnsaved())
+		}
 		r, err := t.TrainStep()
 		if err != nil {
 			return err
@@ -313,12 +396,17 @@ func (t *Trainer) Train(totalSteps int) error {
 			}
 		}
 	}
-	if t.opts.CheckpointDir != "" && t.step%t.opts.CheckpointEvery != 0 {
-		if _, err := t.Save(); err != nil {
-			return err
-		}
+	return t.saveUnsaved()
+}
+
+// saveUnsaved writes a checkpoint when CheckpointDir is set and the steps
+// done since the last periodic one would otherwise be lost.
+func (t *Trainer) saveUnsaved() error {
+	if t.opts.CheckpointDir == "" || t.step%t.opts.CheckpointEvery == 0 {
+		return nil
 	}
-	return nil
+	_, err := t.Save()
+	return err
 }
 
 func (t *Trainer) report(r Report) error {
@@ -338,13 +426,14 @@ func (t *Trainer) report(r Report) error {
 }
 
 // FixedSamples returns G's images of the fixed noise, [SampleCount, C, H, W]
-// NCHW in [-1, 1].
+// NCHW in [-1, 1]; a class-conditional G draws class i mod Classes() for
+// code i.
 func (t *Trainer) FixedSamples() (*tensors.Tensor, error) {
 	noise, err := t.fixedNoise.Value()
 	if err != nil {
 		return nil, err
 	}
-	return t.sampler.Generate(noise)
+	return t.sampler.GenerateClasses(noise, cyclicLabels(0, t.opts.SampleCount, t.G.Classes()))
 }
 
 // Save writes a checkpoint of the whole training state into CheckpointDir
@@ -354,36 +443,22 @@ func (t *Trainer) Save() (string, error) {
 	if t.opts.CheckpointDir == "" {
 		return "", errors.New("gan: Save needs Options.CheckpointDir")
 	}
-	path := filepath.Join(t.opts.CheckpointDir, checkpointName(t.step))
-	if err := t.SaveTo(path, ""); err != nil {
-		return "", err
+	named, err := checkpoint.Variables(t.ctx, "")
+	if err != nil {
+		return "", fmt.Errorf("gan: %w", err)
 	}
-	return path, pruneCheckpoints(t.opts.CheckpointDir, t.opts.KeepCheckpoints)
+	return t.checkpoints().Save(t.step, named)
 }
 
 // SaveTo writes the variables under scope ("" for all: a resumable
 // checkpoint; GeneratorScope for a small file that only samples) to path,
 // atomically.
 func (t *Trainer) SaveTo(path, scope string) error {
-	named := map[string]*tensors.Tensor{}
-	for v := range t.ctx.IterVariables() {
-		if !inScope(v.Scope(), scope) {
-			continue
-		}
-		value, err := v.Value()
-		if err != nil {
-			return fmt.Errorf("gan: checkpoint %s: variable %s: %w", path, v.ScopeAndName(), err)
-		}
-		named[v.ScopeAndName()] = value
+	named, err := checkpoint.Variables(t.ctx, scope)
+	if err != nil {
+		return fmt.Errorf("gan: %s: %w", path, err)
 	}
-	return writeCheckpoint(path, t.step, named)
-}
-
-// inScope reports whether a variable scope ("/generator/conv1") lies under
-// the top-level scope name ("generator"); every scope lies under "".
-func inScope(varScope, scope string) bool {
-	prefix := context.ScopeSeparator + scope
-	return scope == "" || varScope == prefix || strings.HasPrefix(varScope, prefix+context.ScopeSeparator)
+	return checkpoint.Write(path, checkpointFormat, t.step, named)
 }
 
 // Resume loads the newest valid checkpoint in CheckpointDir, if any, and
@@ -398,57 +473,21 @@ func inScope(varScope, scope string) bool {
 // an error naming the newest one and its problem. A checkpoint that cannot
 // be read at all (permissions, I/O) or belongs to another model is an error,
 // not skipped. Resume also deletes the temporary files of interrupted
-// checkpoint writes.
+// checkpoint writes. (See checkpoint.Dir.Resume.)
 func (t *Trainer) Resume() (bool, error) {
-	t.skipped = nil
-	dir := t.opts.CheckpointDir
-	if dir == "" {
-		return false, nil
-	}
-	paths, err := removeStaleTemporaries(dir)
-	if err != nil {
-		return false, err
-	}
-	var corrupt []SkippedCheckpoint
-	for i := len(paths) - 1; i >= 0; i-- {
-		path := paths[i]
-		step, named, err := readCheckpoint(path)
-		if cerr := (*corruptCheckpointError)(nil); errors.As(err, &cerr) {
-			corrupt = append(corrupt, SkippedCheckpoint{Path: path, MovedTo: path + corruptExt, Err: err})
-			continue
-		}
-		if err != nil {
-			return false, err
-		}
-		if err := t.set(path, step, named); err != nil {
-			return false, err
-		}
-		for _, s := range corrupt {
-			if err := os.Rename(s.Path, s.MovedTo); err != nil {
-				return false, fmt.Errorf("gan: resume: %v; moving it aside failed: %w", s.Err, err)
-			}
-			t.skipped = append(t.skipped, s)
-			if t.opts.Log != nil {
-				fmt.Fprintf(t.opts.Log, "gan: resume: skipped a corrupt checkpoint (%v), renamed it to %s; resuming from %s (step %d)\n",
-					s.Err, filepath.Base(s.MovedTo), path, step)
-			}
-		}
-		return true, nil
-	}
-	if len(corrupt) > 0 {
-		return false, fmt.Errorf("gan: resume: none of the %d checkpoints in %s is valid; the newest: %w", len(corrupt), dir, corrupt[0].Err)
-	}
-	return false, nil
+	resumed, skipped, err := t.checkpoints().Resume(t.set)
+	t.skipped = skipped
+	return resumed, err
 }
 
 // SkippedCheckpoints returns the corrupt checkpoints that the last Resume
 // passed over and moved aside, newest first; nil when there were none.
-func (t *Trainer) SkippedCheckpoints() []SkippedCheckpoint { return slices.Clone(t.skipped) }
+func (t *Trainer) SkippedCheckpoints() []checkpoint.Skipped { return slices.Clone(t.skipped) }
 
 // Load restores the training state from a checkpoint written by Save. Every
 // variable of the trainer must be in the file with the same shape.
 func (t *Trainer) Load(path string) error {
-	step, named, err := readCheckpoint(path)
+	step, named, err := checkpoint.Read(path, checkpointFormat)
 	if err != nil {
 		return err
 	}
@@ -457,36 +496,9 @@ func (t *Trainer) Load(path string) error {
 
 // set restores the training state from the contents of the checkpoint path.
 func (t *Trainer) set(path string, step int, named map[string]*tensors.Tensor) error {
-	if err := setVariables(t.ctx, named, path); err != nil {
+	if err := checkpoint.SetVariables(t.ctx, named, path); err != nil {
 		return err
 	}
 	t.step = step
-	return nil
-}
-
-// setVariables assigns the named tensors to ctx's variables, creating those
-// that do not exist yet (optimiser state before the first step). It fails
-// when a variable of the model is missing from the file or has another
-// shape.
-func setVariables(ctx *context.Context, named map[string]*tensors.Tensor, path string) error {
-	for v := range ctx.IterVariables() {
-		value, ok := named[v.ScopeAndName()]
-		if !ok {
-			return fmt.Errorf("gan: checkpoint %s has no variable %s %s: it was written for another model", path, v.ScopeAndName(), v.Shape())
-		}
-		if !value.Shape().Equal(v.Shape()) {
-			return fmt.Errorf("gan: checkpoint %s: variable %s is %s, the model expects %s", path, v.ScopeAndName(), value.Shape(), v.Shape())
-		}
-	}
-	for name, value := range named {
-		varScope, varName := context.SplitScope(name)
-		if v := ctx.GetVariableByScopeAndName(varScope, varName); v != nil {
-			if err := v.SetValue(value); err != nil {
-				return err
-			}
-			continue
-		}
-		ctx.InAbsPath(varScope).VariableWithValue(varName, value).SetTrainable(false)
-	}
 	return nil
 }

@@ -1,47 +1,63 @@
-// Command trainmnist trains the article's GAN on MNIST's training set with
-// the project's backend, reporting the Fréchet LeNet Distance of the
-// generator to MNIST's test set as it goes, and writes the generator that
-// notebooks/03-gan.ipynb ships:
+// Command trainmnist trains a GAN on MNIST's training set with the
+// project's backend, reporting the Fréchet LeNet Distance of the generator
+// to MNIST's test set as it goes, and writes the generators that
+// notebooks/03-gan.ipynb ships: the article's pair,
 //
-//	go run ./pkg/gan/internal/trainmnist -steps 3000 -out notebooks/models/gan-mnist-generator.safetensors
+//	go run ./pkg/gan/internal/trainmnist -steps 3000 -feature-maps 64 -out notebooks/models/gan-mnist-generator.safetensors
 //
-// Training resumes from the newest checkpoint in -checkpoints, so an
-// interrupted run loses at most -fid-every steps.
+// and the class-conditional DCGAN pair at 28 px (see notebooks/models/README.md
+// for its command). Training resumes from the newest checkpoint in
+// -checkpoints, so an interrupted run (Ctrl-C checkpoints first) loses at
+// most -fid-every steps.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"time"
 
 	"github.com/neuralart/neuralart/pkg/backend"
 	"github.com/neuralart/neuralart/pkg/datasets"
 	"github.com/neuralart/neuralart/pkg/gan"
+	"github.com/neuralart/neuralart/pkg/images"
 	"github.com/neuralart/neuralart/pkg/metrics"
 )
 
 // config is the command line.
 type config struct {
+	model                                           string
 	steps, batch, featureMaps, fidEvery, fidSamples int
-	seed                                            int64
-	checkpoints, out                                string
+	classes                                         int
+	lr, lrD, smoothing                              float64
+	seed                                            uint64
+	checkpoints, out, grid                          string
 }
 
 func main() {
 	var c config
+	flag.StringVar(&c.model, "model", "article", "the networks: article (gan.MNISTGenerator and gan.MNISTDiscriminator) or dcgan (gan.NewDCGAN(28, 1))")
 	flag.IntVar(&c.steps, "steps", 3000, "training steps (one D and one G update each)")
 	flag.IntVar(&c.batch, "batch", 64, "images per batch")
-	flag.IntVar(&c.featureMaps, "feature-maps", gan.MNISTGenerator().FeatureMaps, "generator width")
-	flag.Int64Var(&c.seed, "seed", 1, "seed of the weights, latent codes and batch order")
+	flag.IntVar(&c.featureMaps, "feature-maps", gan.MNISTGenerator().FeatureMaps, "generator width (article) or both networks' base width F (dcgan)")
+	flag.IntVar(&c.classes, "classes", 0, "10 for a class-conditional pair (a row per digit), 0 for an unconditional one")
+	flag.Float64Var(&c.lr, "lr", 2e-4, "Adam's learning rate (G's, and D's unless -lr-d)")
+	flag.Float64Var(&c.lrD, "lr-d", 0, "D's learning rate when it differs from G's (two time-scales)")
+	flag.Float64Var(&c.smoothing, "label-smoothing", 0, "one-sided label smoothing: D's target for real digits is 1 minus this")
+	flag.Uint64Var(&c.seed, "seed", 1, "seed of the weights, latent codes and batch order")
 	flag.IntVar(&c.fidEvery, "fid-every", 500, "steps between FID measurements (and checkpoints)")
 	flag.IntVar(&c.fidSamples, "fid-samples", 5000, "generated images per FID measurement")
 	flag.StringVar(&c.checkpoints, "checkpoints", filepath.Join(os.TempDir(), "neuralart-trainmnist"), "checkpoint directory")
 	flag.StringVar(&c.out, "out", "", "safetensors file for the trained generator (none when empty)")
+	flag.StringVar(&c.grid, "grid", "", "PNG file for a 10x10 grid of the trained generator's samples, a row per digit when conditional (none when empty)")
 	flag.Parse()
-	if err := run(c); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -49,7 +65,27 @@ func main() {
 // featureBatch is how many images go through LeNet at once.
 const featureBatch = 500
 
-func run(c config) error {
+// networks returns the pair the command line names.
+func networks(c config) (gan.Generator, gan.Discriminator, error) {
+	switch c.model {
+	case "article":
+		g, d := gan.MNISTGenerator(), gan.MNISTDiscriminator()
+		g.FeatureMaps, g.NumClasses, d.NumClasses = c.featureMaps, c.classes, c.classes
+		return g, d, nil
+	case "dcgan":
+		g, d := gan.NewDCGAN(28, 1)
+		g.Features, d.Features = c.featureMaps, c.featureMaps
+		g.NumClasses, d.NumClasses = c.classes, c.classes
+		return g, d, nil
+	}
+	return nil, nil, fmt.Errorf("trainmnist: -model must be article or dcgan, got %q", c.model)
+}
+
+func run(ctx context.Context, c config) error {
+	g, d, err := networks(c)
+	if err != nil {
+		return err
+	}
 	b, err := backend.New()
 	if err != nil {
 		return err
@@ -66,13 +102,12 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	batches, err := trainSet.Batches(datasets.BatchOptions{BatchSize: c.batch, Seed: uint64(c.seed), DropLast: true, Scale: datasets.MinusOneToOne})
+	batches, err := trainSet.Batches(datasets.BatchOptions{BatchSize: c.batch, Seed: c.seed, DropLast: true, Scale: datasets.MinusOneToOne})
 	if err != nil {
 		return err
 	}
-	g := gan.MNISTGenerator()
-	g.FeatureMaps = c.featureMaps
-	trainer, err := gan.NewTrainer(b, g, gan.MNISTDiscriminator(), gan.Batches(batches), gan.Options{
+	trainer, err := gan.NewTrainer(b, g, d, gan.Batches(batches), gan.Options{
+		LearningRate: c.lr, DiscriminatorLearningRate: c.lrD, LabelSmoothing: c.smoothing,
 		Seed: c.seed, CheckpointDir: c.checkpoints, CheckpointEvery: c.fidEvery, KeepCheckpoints: 2,
 		ReportEvery: 50, Log: os.Stderr,
 	})
@@ -84,11 +119,11 @@ func run(c config) error {
 	} else if resumed {
 		log.Printf("resumed from step %d in %s", trainer.Steps(), c.checkpoints)
 	}
-	fmt.Printf("%d steps of batch %d, generator width %d, %s backend; FID of %d samples vs MNIST test\n",
-		c.steps, c.batch, c.featureMaps, b.Name(), c.fidSamples)
+	fmt.Printf("%s pair, %d classes, %d steps of batch %d, width %d, %s backend; FID of %d samples vs MNIST test\n",
+		c.model, c.classes, c.steps, c.batch, c.featureMaps, b.Name(), c.fidSamples)
 	start := time.Now()
 	for next := (trainer.Steps()/c.fidEvery + 1) * c.fidEvery; trainer.Steps() < c.steps; next += c.fidEvery {
-		if err := trainer.Train(min(next, c.steps)); err != nil {
+		if err := trainer.Train(ctx, min(next, c.steps)); err != nil {
 			return err
 		}
 		generated, err := metrics.StatsOf(lenet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
@@ -101,6 +136,12 @@ func run(c config) error {
 		}
 		fmt.Printf("step %5d  FID %7.2f  (%s)\n", trainer.Steps(), fid, time.Since(start).Round(time.Second))
 	}
+	if c.grid != "" {
+		if err := saveGrid(trainer.Sampler(), c.grid); err != nil {
+			return err
+		}
+		fmt.Printf("samples written to %s\n", c.grid)
+	}
 	if c.out == "" {
 		return nil
 	}
@@ -109,6 +150,26 @@ func run(c config) error {
 	}
 	fmt.Printf("generator written to %s\n", c.out)
 	return nil
+}
+
+// saveGrid writes 100 samples at 4x, 10 to a row: row k asks for digit k
+// when the generator is class-conditional.
+func saveGrid(s *gan.Sampler, path string) error {
+	var labels []int
+	if s.G.Classes() > 0 {
+		for i := range 100 {
+			labels = append(labels, i/10)
+		}
+	}
+	samples, err := s.GenerateClasses(gan.RandomLatents(s.G, 100, 2024), labels)
+	if err != nil {
+		return err
+	}
+	grid, err := images.GridTensor(samples, images.NCHW, images.GridOptions{NRow: 10, Normalize: true, ValueRange: [2]float32{-1, 1}})
+	if err != nil {
+		return err
+	}
+	return images.SavePNG(path, images.Resize(grid, 4*grid.Bounds().Dx()))
 }
 
 // mnistStats returns the LeNet feature statistics of an MNIST split.
