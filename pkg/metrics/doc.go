@@ -29,12 +29,11 @@
 // generated one (recall: diversity). A generator that draws one digit well
 // scores high precision and low recall.
 //
-// Features come from a [FeatureExtractor]. For MNIST the package has its own
-// LeNet-style classifier ([PretrainedLeNet], ≥ 99% test accuracy, trained
-// with [TrainLeNet] by go generate); FID on its penultimate layer is the
-// "Fréchet LeNet Distance" common for MNIST GANs. Its numbers are not
-// comparable with Inception FIDs on other data sets: compare models with one
-// extractor and one sample count.
+// Features come from a [FeatureExtractor]: for MNIST, package lenet's
+// classifier (FID on its penultimate layer is the "Fréchet LeNet Distance"
+// common for MNIST GANs); for other images, package inception's Inception-v3
+// as pytorch-fid runs it. Numbers from two extractors are not comparable:
+// compare models with one extractor and one sample count.
 //
 // [Accumulator] gathers the statistics batch by batch, so tens of thousands
 // of images never sit in memory as features; [SaveStats] and [LoadStats]

@@ -29,7 +29,7 @@ var (
 	// below is what the models are built from.
 	below = []string{
 		"pkg/nn/...", "pkg/backend/...", "pkg/vgg/...", "pkg/weights/...", "pkg/checkpoint/...",
-		"pkg/download/...", "pkg/images/...", "pkg/datasets/...", "pkg/cache/...", "pkg/inception/...",
+		"pkg/download/...", "pkg/images/...", "pkg/datasets/...", "pkg/cache/...", "pkg/inception/...", "pkg/lenet/...",
 		"pkg/notebook/...", "pkg/imagequality/...", "pkg/internal/...",
 	}
 )

@@ -25,6 +25,7 @@ import (
 	"github.com/neuralart/neuralart/pkg/datasets"
 	"github.com/neuralart/neuralart/pkg/gan"
 	"github.com/neuralart/neuralart/pkg/images"
+	"github.com/neuralart/neuralart/pkg/lenet"
 	"github.com/neuralart/neuralart/pkg/metrics"
 )
 
@@ -90,11 +91,11 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	lenet, err := metrics.PretrainedLeNet(b)
+	featureNet, err := lenet.Pretrained(b)
 	if err != nil {
 		return err
 	}
-	testStats, err := mnistStats(lenet, datasets.Test)
+	testStats, err := mnistStats(featureNet, datasets.Test)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func run(ctx context.Context, c config) error {
 		if err := trainer.Train(ctx, min(next, c.steps)); err != nil {
 			return err
 		}
-		generated, err := metrics.StatsOf(lenet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
+		generated, err := metrics.StatsOf(featureNet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
 		if err != nil {
 			return err
 		}
@@ -173,10 +174,10 @@ func saveGrid(s *gan.Sampler, path string) error {
 }
 
 // mnistStats returns the LeNet feature statistics of an MNIST split.
-func mnistStats(lenet *metrics.LeNet, split datasets.Split) (*metrics.Stats, error) {
+func mnistStats(featureNet *lenet.Net, split datasets.Split) (*metrics.Stats, error) {
 	d, err := datasets.LoadMNIST(split, nil)
 	if err != nil {
 		return nil, err
 	}
-	return metrics.StatsOf(lenet, metrics.DatasetImages(d, featureBatch))
+	return metrics.StatsOf(featureNet, metrics.DatasetImages(d, featureBatch))
 }

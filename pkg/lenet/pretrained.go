@@ -1,4 +1,4 @@
-package metrics
+package lenet
 
 import (
 	"bytes"
@@ -13,12 +13,12 @@ import (
 //go:embed lenet_mnist.safetensors
 var lenetMNIST []byte
 
-// PretrainedLeNet returns the classifier with the project's trained weights
+// Pretrained returns the classifier with the project's trained weights
 // (embedded in the package; how they were made is in its metadata and gen.go).
-func PretrainedLeNet(backend backends.Backend) (*LeNet, error) {
-	f, err := weights.NewReader(bytes.NewReader(lenetMNIST), int64(len(lenetMNIST)), LeNetWeightsFile)
+func Pretrained(backend backends.Backend) (*Net, error) {
+	f, err := weights.NewReader(bytes.NewReader(lenetMNIST), int64(len(lenetMNIST)), WeightsFile)
 	if err != nil {
 		return nil, err
 	}
-	return lenetFromFile(backend, f)
+	return fromFile(backend, f)
 }

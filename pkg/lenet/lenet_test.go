@@ -1,6 +1,7 @@
-package metrics
+package lenet
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,10 +36,10 @@ func TestTrainLeNetReproducible(t *testing.T) {
 	}
 	b := testBackend(t)
 	small := mnist(t, datasets.Train).Subset(96)
-	opts := LeNetTrainOptions{Epochs: 1, BatchSize: 32, Seed: 5}
+	opts := TrainOptions{Epochs: 1, BatchSize: 32, Seed: 5}
 	var params [2]map[string][]float32
 	for i := range params {
-		net, err := TrainLeNet(b, small, opts)
+		net, err := Train(context.Background(), b, small, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func TestTrainLeNetReproducible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	init := initLeNet(opts.Seed)
+	init := initParams(opts.Seed)
 	for name, p := range params[0] {
 		changed := false
 		for i, v := range p {
@@ -63,15 +64,15 @@ func TestTrainLeNetReproducible(t *testing.T) {
 
 func TestLeNetSaveLoad(t *testing.T) {
 	b := testBackend(t)
-	net, err := NewLeNet(b, initLeNet(3))
+	net, err := New(b, initParams(3))
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "lenet.safetensors")
-	if err := net.SaveLeNet(path, map[string]string{"note": "test"}); err != nil {
+	if err := net.Save(path, map[string]string{"note": "test"}); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadLeNet(b, path)
+	loaded, err := Load(b, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,9 +86,9 @@ func TestLeNetSaveLoad(t *testing.T) {
 		}
 	}
 
-	params := initLeNet(3)
+	params := initParams(3)
 	delete(params, "fc2.bias")
-	if _, err := NewLeNet(b, params); err == nil || !strings.Contains(err.Error(), "fc2.bias") {
+	if _, err := New(b, params); err == nil || !strings.Contains(err.Error(), "fc2.bias") {
 		t.Errorf("missing parameter: got %v", err)
 	}
 	if _, err := net.Features(tensors.FromShape(tensors.FromScalarAndDimensions(float32(0), 2, 3, 28, 28).Shape())); err == nil || !strings.Contains(err.Error(), "[2 3 28 28]") {

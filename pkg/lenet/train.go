@@ -1,6 +1,8 @@
-package metrics
+package lenet
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,7 +12,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	mlcontext "github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train"
 	"github.com/gomlx/gomlx/pkg/ml/train/losses"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
@@ -18,9 +20,9 @@ import (
 	"github.com/neuralart/neuralart/pkg/datasets"
 )
 
-// LeNetTrainOptions are the hyper-parameters of TrainLeNet; zero fields take
-// the defaults in brackets.
-type LeNetTrainOptions struct {
+// TrainOptions are the hyper-parameters of Train, with the defaults
+// (DefaultTrainOptions) in brackets; zero fields take them too.
+type TrainOptions struct {
 	// Epochs over the training set [3].
 	Epochs int
 	// BatchSize [64].
@@ -37,24 +39,33 @@ type LeNetTrainOptions struct {
 	ProgressEvery time.Duration
 }
 
-// TrainLeNet trains the classifier on an MNIST-like training set (1x28x28
+// DefaultTrainOptions returns the defaults that made the embedded weights
+// (with Epochs 2 and Seed 1, see gen.go).
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{Epochs: 3, BatchSize: 64, LearningRate: 1e-3, ProgressEvery: 10 * time.Second}
+}
+
+// Train trains the classifier on an MNIST-like training set (1x28x28
 // images) with softmax cross-entropy and Adam, reproducibly for a given
-// Seed. It stops with an error naming the step when the loss is not finite.
-func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNetTrainOptions) (*LeNet, error) {
+// Seed. It stops with an error naming the step when the loss is not finite;
+// on cancel, at the next step, with the network trained so far and
+// ctx.Err().
+func Train(ctx context.Context, backend backends.Backend, trainSet *datasets.Dataset, opts TrainOptions) (*Net, error) {
 	if trainSet.Channels != 1 || trainSet.Height != mnistSide || trainSet.Width != mnistSide {
-		return nil, fmt.Errorf("metrics: LeNet trains on 1x%dx%d images, %s has %dx%dx%d", mnistSide, mnistSide, trainSet.Name, trainSet.Channels, trainSet.Height, trainSet.Width)
+		return nil, fmt.Errorf("lenet: LeNet trains on 1x%dx%d images, %s has %dx%dx%d", mnistSide, mnistSide, trainSet.Name, trainSet.Channels, trainSet.Height, trainSet.Width)
 	}
+	defaults := DefaultTrainOptions()
 	if opts.Epochs == 0 {
-		opts.Epochs = 3
+		opts.Epochs = defaults.Epochs
 	}
 	if opts.BatchSize == 0 {
-		opts.BatchSize = 64
+		opts.BatchSize = defaults.BatchSize
 	}
 	if opts.LearningRate == 0 {
-		opts.LearningRate = 1e-3
+		opts.LearningRate = defaults.LearningRate
 	}
 	if opts.ProgressEvery == 0 {
-		opts.ProgressEvery = 10 * time.Second
+		opts.ProgressEvery = defaults.ProgressEvery
 	}
 	batches, err := trainSet.Batches(datasets.BatchOptions{BatchSize: opts.BatchSize, Seed: opts.Seed, Scale: datasets.ZeroToOne, DropLast: true})
 	if err != nil {
@@ -62,11 +73,11 @@ func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNet
 	}
 	steps := opts.Epochs * batches.BatchesPerEpoch()
 
-	net, err := NewLeNet(backend, initLeNet(opts.Seed))
+	net, err := New(backend, initParams(opts.Seed))
 	if err != nil {
 		return nil, err
 	}
-	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+	model := func(ctx *mlcontext.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		cosineschedule.New(ctx, inputs[0].Graph(), dtypes.Float32).
 			LearningRate(opts.LearningRate).MinLearningRate(opts.LearningRate / 100).PeriodSteps(steps).Done()
 		return []*graph.Node{lenetLogits(ctx, inputs[0])}
@@ -76,6 +87,10 @@ func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNet
 
 	start, last := time.Now(), time.Now()
 	for step := range steps {
+		if err := ctx.Err(); err != nil {
+			net, netErr := newFromContext(backend, net.ctx)
+			return net, errors.Join(err, netErr)
+		}
 		b, ok := batches.Next()
 		if !ok {
 			b, _ = batches.Next()
@@ -86,11 +101,11 @@ func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNet
 		}
 		out, err := trainer.TrainStep(nil, []*tensors.Tensor{b.Images}, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(labels, len(labels), 1)})
 		if err != nil {
-			return nil, fmt.Errorf("metrics: LeNet training step %d: %w", step, err)
+			return nil, fmt.Errorf("lenet: LeNet training step %d: %w", step, err)
 		}
 		loss := tensors.ToScalar[float32](out[0])
 		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
-			return nil, fmt.Errorf("metrics: LeNet training stopped at step %d: loss is %g", step, loss)
+			return nil, fmt.Errorf("lenet: LeNet training stopped at step %d: loss is %g", step, loss)
 		}
 		if opts.Progress != nil && (time.Since(last) >= opts.ProgressEvery || step == steps-1) {
 			last = time.Now()
@@ -100,12 +115,12 @@ func TrainLeNet(backend backends.Backend, trainSet *datasets.Dataset, opts LeNet
 	}
 	// The trainer's executors hold the context for training; inference gets
 	// fresh ones over the trained variables.
-	return newLeNetFromContext(backend, net.ctx)
+	return newFromContext(backend, net.ctx)
 }
 
 // Accuracy returns the fraction of d's images (1x28x28) that the classifier
 // labels correctly, evaluated in batches of batchSize.
-func (n *LeNet) Accuracy(d *datasets.Dataset, batchSize int) (float64, error) {
+func (n *Net) Accuracy(d *datasets.Dataset, batchSize int) (float64, error) {
 	it, err := d.Batches(datasets.BatchOptions{BatchSize: batchSize, Sequential: true, Scale: datasets.ZeroToOne})
 	if err != nil {
 		return 0, err

@@ -1,4 +1,4 @@
-package metrics
+package lenet
 
 // The classifier's weights are made by training it with the project's own
 // code; nothing is downloaded. It took 64 minutes on 2 shared cores

@@ -6,20 +6,22 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
 	"strconv"
 	"time"
 
 	"github.com/neuralart/neuralart/pkg/backend"
 	"github.com/neuralart/neuralart/pkg/datasets"
-	"github.com/neuralart/neuralart/pkg/metrics"
+	"github.com/neuralart/neuralart/pkg/lenet"
 )
 
 func main() {
-	out := flag.String("out", metrics.LeNetWeightsFile, "safetensors file to write")
+	out := flag.String("out", lenet.WeightsFile, "safetensors file to write")
 	epochs := flag.Int("epochs", 2, "epochs over MNIST's 60000 training images")
 	seed := flag.Uint64("seed", 1, "seed of the initial weights and batch order")
 	flag.Parse()
@@ -36,8 +38,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Ctrl-C stops the training at the next step.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	start := time.Now()
-	net, err := metrics.TrainLeNet(b, trainSet, metrics.LeNetTrainOptions{Epochs: *epochs, Seed: *seed, Progress: os.Stderr, ProgressEvery: 30 * time.Second})
+	net, err := lenet.Train(ctx, b, trainSet, lenet.TrainOptions{Epochs: *epochs, Seed: *seed, Progress: os.Stderr, ProgressEvery: 30 * time.Second})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,14 +54,14 @@ func main() {
 	fmt.Printf("trained in %s on %s; test accuracy %.4f\n", elapsed.Round(time.Second), b.Name(), acc)
 	meta := map[string]string{
 		"model":         "LeNet-style MNIST classifier of github.com/neuralart/neuralart/pkg/metrics",
-		"trained_by":    "metrics.TrainLeNet (go generate in pkg/metrics)",
+		"trained_by":    "lenet.Train (go generate in pkg/lenet)",
 		"epochs":        strconv.Itoa(*epochs),
 		"seed":          strconv.FormatUint(*seed, 10),
 		"backend":       b.Name(),
 		"train_time":    elapsed.Round(time.Second).String(),
 		"test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64),
 	}
-	if err := net.SaveLeNet(*out, meta); err != nil {
+	if err := net.Save(*out, meta); err != nil {
 		log.Fatal(err)
 	}
 }

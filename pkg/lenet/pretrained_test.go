@@ -1,4 +1,4 @@
-package metrics
+package lenet
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/neuralart/neuralart/pkg/datasets"
+	"github.com/neuralart/neuralart/pkg/metrics"
 )
 
 // TestPretrainedLeNetAccuracy evaluates the committed weights on all 10000
@@ -14,7 +15,7 @@ func TestPretrainedLeNetAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: classifies the 10000 MNIST test digits")
 	}
-	net, err := PretrainedLeNet(testBackend(t))
+	net, err := Pretrained(testBackend(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,26 +32,29 @@ func TestPretrainedLeNetAccuracy(t *testing.T) {
 // TestFIDSanity checks the Fréchet LeNet Distance on real MNIST: two
 // disjoint real sets are close, and the distance grows steadily as the test
 // images are degraded by more noise or more blur.
+// Net is what FID needs of a feature network.
+var _ metrics.FeatureExtractor = (*Net)(nil)
+
 func TestFIDSanity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: LeNet features of 1000 MNIST digits at each of several corruptions")
 	}
 	const n, batch = 1000, 500
-	net, err := PretrainedLeNet(testBackend(t))
+	net, err := Pretrained(testBackend(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	test := mnist(t, datasets.Test).Subset(n)
-	ref, err := StatsOf(net, DatasetImages(mnist(t, datasets.Train).Subset(n), batch))
+	ref, err := metrics.StatsOf(net, metrics.DatasetImages(mnist(t, datasets.Train).Subset(n), batch))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fid := func(fn func(*tensors.Tensor) (*tensors.Tensor, error)) float64 {
-		s, err := StatsOf(net, Transformed(DatasetImages(test, batch), fn))
+		s, err := metrics.StatsOf(net, metrics.Transformed(metrics.DatasetImages(test, batch), fn))
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := FrechetDistance(ref, s)
+		d, err := metrics.FrechetDistance(ref, s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,8 +67,8 @@ func TestFIDSanity(t *testing.T) {
 		levels []float64
 		apply  func(x *tensors.Tensor, level float64) (*tensors.Tensor, error)
 	}{
-		{"noise σ", []float64{0.1, 0.2, 0.4}, func(x *tensors.Tensor, s float64) (*tensors.Tensor, error) { return AddNoise(x, s, 1), nil }},
-		{"blur σ", []float64{0.5, 1, 2}, GaussianBlur},
+		{"noise σ", []float64{0.1, 0.2, 0.4}, func(x *tensors.Tensor, s float64) (*tensors.Tensor, error) { return metrics.AddNoise(x, s, 1), nil }},
+		{"blur σ", []float64{0.5, 1, 2}, metrics.GaussianBlur},
 	} {
 		prev := floor
 		for _, level := range c.levels {

@@ -1,4 +1,4 @@
-package metrics
+package lenet
 
 import (
 	"fmt"
@@ -54,38 +54,36 @@ var lenetShapes = map[string][]int{
 	"fc2.bias":     {mnistClasses},
 }
 
-// LeNet is the project's MNIST classifier, used as the feature extractor of
+// Net is the project's MNIST classifier, used as the feature extractor of
 // FID and KID on MNIST-like images. Inputs are float32 [B, 1, 28, 28] (NCHW)
 // in [0, 1], white digits on black as in MNIST.
-type LeNet struct {
+type Net struct {
 	backend  backends.Backend
 	ctx      *context.Context
 	features *context.Exec
 	logits   *context.Exec
 }
 
-var _ FeatureExtractor = (*LeNet)(nil)
-
-// NewLeNet builds the classifier from named parameters (see lenetShapes).
-func NewLeNet(backend backends.Backend, params map[string][]float32) (*LeNet, error) {
+// New builds the classifier from named parameters (see lenetShapes).
+func New(backend backends.Backend, params map[string][]float32) (*Net, error) {
 	ctx := context.New()
 	for _, name := range sortedKeys(lenetShapes) {
 		shape := lenetShapes[name]
 		data, ok := params[name]
 		if !ok {
-			return nil, fmt.Errorf("metrics: LeNet parameter %q missing", name)
+			return nil, fmt.Errorf("lenet: LeNet parameter %q missing", name)
 		}
 		if n := numel(shape); len(data) != n {
-			return nil, fmt.Errorf("metrics: LeNet parameter %q has %d values, expected %d for shape %v", name, len(data), n, shape)
+			return nil, fmt.Errorf("lenet: LeNet parameter %q has %d values, expected %d for shape %v", name, len(data), n, shape)
 		}
 		scope, v := splitName(name)
 		ctx.In(scope).VariableWithValue(v, tensors.FromFlatDataAndDimensions(append([]float32(nil), data...), shape...))
 	}
-	return newLeNetFromContext(backend, ctx)
+	return newFromContext(backend, ctx)
 }
 
-func newLeNetFromContext(backend backends.Backend, ctx *context.Context) (*LeNet, error) {
-	net := &LeNet{backend: backend, ctx: ctx}
+func newFromContext(backend backends.Backend, ctx *context.Context) (*Net, error) {
+	net := &Net{backend: backend, ctx: ctx}
 	var err error
 	net.features, err = context.NewExec(backend, ctx.Reuse(), lenetFeatures)
 	if err != nil {
@@ -95,10 +93,10 @@ func newLeNetFromContext(backend backends.Backend, ctx *context.Context) (*LeNet
 	return net, err
 }
 
-// initLeNet returns PyTorch's default initialisation of the parameters
+// initParams returns PyTorch's default initialisation of the parameters
 // (kaiming_uniform with a = √5 for weights, i.e. U(±1/√fan_in), and the same
 // bound for biases), drawn from a PCG seeded with seed.
-func initLeNet(seed uint64) map[string][]float32 {
+func initParams(seed uint64) map[string][]float32 {
 	rng := rand.New(rand.NewPCG(seed, 0x4c654e6574)) // "LeNet"
 	params := map[string][]float32{}
 	for _, name := range sortedKeys(lenetShapes) {
@@ -134,7 +132,7 @@ func lenetLogits(ctx *context.Context, x *Node) *Node {
 func param(ctx *context.Context, g *Graph, name string) *Node {
 	v := ctx.GetVariable(name)
 	if v == nil {
-		panic(fmt.Sprintf("metrics: LeNet parameter %s/%s missing", ctx.Scope(), name))
+		panic(fmt.Sprintf("lenet: LeNet parameter %s/%s missing", ctx.Scope(), name))
 	}
 	return v.ValueGraph(g)
 }
@@ -166,11 +164,11 @@ func linear(ctx *context.Context, x *Node) *Node {
 }
 
 // Dim returns the feature dimension, 128.
-func (n *LeNet) Dim() int { return lenetHidden }
+func (n *Net) Dim() int { return lenetHidden }
 
 // Features returns the penultimate activations, float32 [B, 128], of images
 // float32 [B, 1, 28, 28] (NCHW) in [0, 1].
-func (n *LeNet) Features(images *tensors.Tensor) (*tensors.Tensor, error) {
+func (n *Net) Features(images *tensors.Tensor) (*tensors.Tensor, error) {
 	if err := checkMNISTShape(images); err != nil {
 		return nil, err
 	}
@@ -179,7 +177,7 @@ func (n *LeNet) Features(images *tensors.Tensor) (*tensors.Tensor, error) {
 
 // Logits returns the class scores, float32 [B, 10], of images float32
 // [B, 1, 28, 28] (NCHW) in [0, 1].
-func (n *LeNet) Logits(images *tensors.Tensor) (*tensors.Tensor, error) {
+func (n *Net) Logits(images *tensors.Tensor) (*tensors.Tensor, error) {
 	if err := checkMNISTShape(images); err != nil {
 		return nil, err
 	}
@@ -187,13 +185,13 @@ func (n *LeNet) Logits(images *tensors.Tensor) (*tensors.Tensor, error) {
 }
 
 // Params returns the parameters by PyTorch name, row-major.
-func (n *LeNet) Params() (map[string][]float32, error) {
+func (n *Net) Params() (map[string][]float32, error) {
 	params := map[string][]float32{}
 	for name := range lenetShapes {
 		scope, v := splitName(name)
 		variable := n.ctx.In(scope).GetVariable(v)
 		if variable == nil {
-			return nil, fmt.Errorf("metrics: LeNet parameter %q missing", name)
+			return nil, fmt.Errorf("lenet: LeNet parameter %q missing", name)
 		}
 		t, err := variable.Value()
 		if err != nil {
@@ -207,7 +205,7 @@ func (n *LeNet) Params() (map[string][]float32, error) {
 func checkMNISTShape(images *tensors.Tensor) error {
 	dims := images.Shape().Dimensions
 	if len(dims) != 4 || dims[1] != 1 || dims[2] != mnistSide || dims[3] != mnistSide {
-		return fmt.Errorf("metrics: LeNet input shape %v, expected [batch, 1, %d, %d] (NCHW)", dims, mnistSide, mnistSide)
+		return fmt.Errorf("lenet: LeNet input shape %v, expected [batch, 1, %d, %d] (NCHW)", dims, mnistSide, mnistSide)
 	}
 	return nil
 }
