@@ -380,3 +380,16 @@ func TestDiscriminatorLearningRateIsDs(t *testing.T) {
 			moved[DiscriminatorScope], moved[GeneratorScope])
 	}
 }
+
+func TestDefaultOptionsAreWhatZeroFieldsRead(t *testing.T) {
+	got, want := Options{}.withDefaults(), DefaultOptions().withDefaults()
+	if got.LearningRate != want.LearningRate || got.Beta1 != want.Beta1 || got.Beta2 != want.Beta2 ||
+		got.GradientPenalty != want.GradientPenalty || got.DiscriminatorLearningRate != want.DiscriminatorLearningRate ||
+		got.SampleCount != want.SampleCount || got.CheckpointEvery != want.CheckpointEvery ||
+		got.KeepCheckpoints != want.KeepCheckpoints || got.ReportEvery != want.ReportEvery || got.Loss != want.Loss {
+		t.Errorf("Options{} reads as %+v, DefaultOptions() as %+v", got, want)
+	}
+	if d := DefaultOptions(); d.LearningRate != 2e-4 || d.Beta1 != 0.5 || d.Beta2 != 0.999 {
+		t.Errorf("DefaultOptions() = %+v, want Radford et al.'s Adam 2e-4, 0.5, 0.999", d)
+	}
+}

@@ -42,8 +42,8 @@ type ClassData interface {
 	Labels(step int) (*tensors.Tensor, error)
 }
 
-// Options are the trainer's knobs; the zero value of each field means the
-// default given beside it.
+// Options are the trainer's knobs. DefaultOptions returns the defaults given
+// beside each field, which a zero field also reads as.
 type Options struct {
 	Loss Loss // NonSaturating
 	// Adam's hyper-parameters for both networks: 2e-4, 0.5, 0.999, as
@@ -81,27 +81,45 @@ type Options struct {
 	Log         io.Writer
 }
 
+// DefaultOptions returns the defaults documented on Options. Every numeric
+// field of Options is one that cannot meaningfully be zero, so a zero field
+// of Options{...} also reads as its default (see docs/architecture.md's
+// house rules); Adam's β₁ = 0 (WGAN-GP's setting) is therefore not
+// available: use a small positive value.
+func DefaultOptions() Options {
+	return Options{Loss: NonSaturating, LearningRate: 2e-4, Beta1: 0.5, Beta2: 0.999, GradientPenalty: 10,
+		SampleCount: 64, CheckpointEvery: 1000, KeepCheckpoints: 3, ReportEvery: 100}
+}
+
+// withDefaults fills the zero fields of o from DefaultOptions.
 func (o Options) withDefaults() Options {
-	defaults := []struct {
-		field *float64
-		value float64
-	}{{&o.LearningRate, 2e-4}, {&o.Beta1, 0.5}, {&o.Beta2, 0.999}, {&o.GradientPenalty, 10}}
-	for _, d := range defaults {
-		if *d.field == 0 {
-			*d.field = d.value
-		}
+	d := DefaultOptions()
+	if o.LearningRate == 0 {
+		o.LearningRate = d.LearningRate
+	}
+	if o.Beta1 == 0 {
+		o.Beta1 = d.Beta1
+	}
+	if o.Beta2 == 0 {
+		o.Beta2 = d.Beta2
+	}
+	if o.GradientPenalty == 0 {
+		o.GradientPenalty = d.GradientPenalty
 	}
 	if o.DiscriminatorLearningRate == 0 {
 		o.DiscriminatorLearningRate = o.LearningRate
 	}
-	for _, d := range []struct {
-		field *int
-		value int
-	}{
-		{&o.SampleCount, 64}, {&o.CheckpointEvery, 1000}, {&o.KeepCheckpoints, 3}, {&o.ReportEvery, 100}} {
-		if *d.field <= 0 {
-			*d.field = d.value
-		}
+	if o.SampleCount <= 0 {
+		o.SampleCount = d.SampleCount
+	}
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = d.CheckpointEvery
+	}
+	if o.KeepCheckpoints <= 0 {
+		o.KeepCheckpoints = d.KeepCheckpoints
+	}
+	if o.ReportEvery <= 0 {
+		o.ReportEvery = d.ReportEvery
 	}
 	return o
 }
