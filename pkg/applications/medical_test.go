@@ -14,7 +14,7 @@ import (
 
 func loadRetina(t *testing.T) image.Image {
 	t.Helper()
-	img, err := images.Load(context.Background(), "../../notebooks/images/retina.jpg", nil)
+	img, err := images.Load(context.Background(), "../../notebooks/images/retina.jpg", images.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func ExampleLoadMNIST() {
-	test, err := datasets.LoadMNIST(datasets.Test, nil)
+	test, err := datasets.LoadMNIST(datasets.Test, datasets.MNISTOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

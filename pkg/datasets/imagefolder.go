@@ -115,7 +115,7 @@ func loadResized(path string, opts ImageFolderOptions) ([]uint8, error) {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
 	defer f.Close()
-	src, err := images.Decode(f, path, nil)
+	src, err := images.Decode(f, path, images.LoadOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}

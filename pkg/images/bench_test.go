@@ -36,7 +36,7 @@ func BenchmarkResize(b *testing.B) {
 func BenchmarkDecodeJPEG(b *testing.B) {
 	data := encodeJPEG(b, patterned(benchSide, benchSide))
 	for b.Loop() {
-		if _, err := Decode(bytes.NewReader(data), "bench.jpg", nil); err != nil {
+		if _, err := Decode(bytes.NewReader(data), "bench.jpg", LoadOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

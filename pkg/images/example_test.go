@@ -16,7 +16,7 @@ import (
 // A style-transfer input: load, shrink to a 256-pixel long side, and turn
 // into an NCHW tensor in [0, 1].
 func ExampleLoad() {
-	img, err := images.Load(context.Background(), "../../notebooks/images/chelsea.png", nil)
+	img, err := images.Load(context.Background(), "../../notebooks/images/chelsea.png", images.LoadOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func ExampleHeatmap() {
 // A caller that shrinks what is too large to load: the error says why, and
 // errors.Is tells it from a file that is not an image at all.
 func ExampleErrTooLarge() {
-	opts := &images.LoadOptions{MaxPixels: 100_000}
+	opts := images.LoadOptions{MaxPixels: 100_000}
 	_, err := images.Load(context.Background(), "../../notebooks/images/chelsea.png", opts)
 	switch {
 	case errors.Is(err, images.ErrTooLarge):

@@ -39,8 +39,8 @@ const bytesPerPixelBound = 8
 // comments) on top of bytesPerPixelBound.
 const metadataAllowance = 16 << 20
 
-// LoadOptions holds the rare knobs of [Load] and [Decode]; nil means the
-// defaults.
+// LoadOptions holds the rare knobs of [Load] and [Decode]; the zero value
+// means the defaults.
 type LoadOptions struct {
 	// MaxPixels is the largest width × height accepted; 0 means
 	// DefaultMaxPixels. Larger images are refused from their header, before
@@ -52,8 +52,8 @@ type LoadOptions struct {
 	Download download.Options
 }
 
-func (o *LoadOptions) maxPixels() int {
-	if o == nil || o.MaxPixels <= 0 {
+func (o LoadOptions) maxPixels() int {
+	if o.MaxPixels <= 0 {
 		return DefaultMaxPixels
 	}
 	return o.MaxPixels
@@ -63,15 +63,11 @@ func (o *LoadOptions) maxPixels() int {
 // file path or an http(s) URL. URLs are downloaded once into the download
 // cache (see package download) and read from there. JPEGs are turned upright
 // according to their EXIF orientation. Errors name the source.
-func Load(ctx context.Context, src string, opts *LoadOptions) (image.Image, error) {
+func Load(ctx context.Context, src string, opts LoadOptions) (image.Image, error) {
 	path := src
 	if isURL(src) {
-		var dlOpts download.Options
-		if opts != nil {
-			dlOpts = opts.Download
-		}
 		var err error
-		if path, err = download.Fetch(ctx, src, dlOpts); err != nil {
+		if path, err = download.Fetch(ctx, src, opts.Download); err != nil {
 			return nil, fmt.Errorf("images: loading %s: %w", src, err)
 		}
 	}
@@ -92,7 +88,7 @@ func isURL(src string) bool {
 // against the pixel limit before decoding, and applies the EXIF orientation
 // of JPEGs. Errors match [ErrTooLarge] for an image over the limit and the
 // standard library's image.ErrFormat for data that is no PNG, JPEG or GIF.
-func Decode(r io.Reader, name string, opts *LoadOptions) (image.Image, error) {
+func Decode(r io.Reader, name string, opts LoadOptions) (image.Image, error) {
 	maxPixels := opts.maxPixels()
 	maxBytes := int64(maxPixels)*bytesPerPixelBound + metadataAllowance
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))

@@ -139,7 +139,7 @@ func TestDecodePNGAndGIF(t *testing.T) {
 		{"tiny.gif", encodeGIF(t, paletted(src))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			img, err := Decode(bytes.NewReader(tc.data), tc.name, nil)
+			img, err := Decode(bytes.NewReader(tc.data), tc.name, LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,7 +192,7 @@ func TestDecodeJPEGOrientation(t *testing.T) {
 	for o, rows := range upright {
 		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
 			name := "photo.jpg"
-			img, err := Decode(bytes.NewReader(withOrientation(stored, o, order)), name, nil)
+			img, err := Decode(bytes.NewReader(withOrientation(stored, o, order)), name, LoadOptions{})
 			if err != nil {
 				t.Fatalf("orientation %d (%v): %v", o, order, err)
 			}
@@ -244,7 +244,7 @@ func pngHeader(t *testing.T, w, h int) []byte {
 
 func TestDecodeRefusesLargeImagesFromHeader(t *testing.T) {
 	// 100000×100000 would need 40 GB decoded: the header alone must be refused.
-	_, err := Decode(bytes.NewReader(pngHeader(t, 100000, 100000)), "huge.png", nil)
+	_, err := Decode(bytes.NewReader(pngHeader(t, 100000, 100000)), "huge.png", LoadOptions{})
 	if err == nil {
 		t.Fatal("Decode accepted a 10-gigapixel image")
 	}
@@ -257,7 +257,7 @@ func TestDecodeRefusesLargeImagesFromHeader(t *testing.T) {
 		t.Errorf("error %q: errors.Is ErrTooLarge %v, image.ErrFormat %v; want true, false", err, errors.Is(err, ErrTooLarge), errors.Is(err, image.ErrFormat))
 	}
 
-	opts := &LoadOptions{MaxPixels: 5*3 - 1}
+	opts := LoadOptions{MaxPixels: 5*3 - 1}
 	if _, err := Decode(bytes.NewReader(encodePNG(t, patterned(5, 3))), "small.png", opts); err == nil || !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Decode of 15 pixels with MaxPixels 14: got %v, want an ErrTooLarge", err)
 	}
@@ -268,7 +268,7 @@ func TestDecodeRefusesLargeImagesFromHeader(t *testing.T) {
 }
 
 func TestDecodeRefusesOverlongStreams(t *testing.T) {
-	opts := &LoadOptions{MaxPixels: 1}
+	opts := LoadOptions{MaxPixels: 1}
 	limit := bytesPerPixelBound + metadataAllowance
 	_, err := Decode(bytes.NewReader(make([]byte, limit+1)), "endless.png", opts)
 	if err == nil || !strings.Contains(err.Error(), "endless.png") || !errors.Is(err, ErrTooLarge) {
@@ -288,7 +288,7 @@ func TestDecodeErrorsNameTheFile(t *testing.T) {
 		{"cut.png", string(pngData[:len(pngData)/2]), []string{"cut.png", "PNG"}, false},
 		{"cut.jpg", string(encodeJPEG(t, patterned(8, 8))[:200]), []string{"cut.jpg", "JPEG"}, false},
 	} {
-		_, err := Decode(strings.NewReader(tc.data), tc.name, nil)
+		_, err := Decode(strings.NewReader(tc.data), tc.name, LoadOptions{})
 		if err == nil {
 			t.Errorf("%s: Decode succeeded", tc.name)
 			continue
@@ -319,7 +319,7 @@ func TestLoadFileAndURL(t *testing.T) {
 		w.Write(data)
 	}))
 	defer srv.Close()
-	opts := &LoadOptions{Download: download.Options{Dir: t.TempDir()}}
+	opts := LoadOptions{Download: download.Options{Dir: t.TempDir()}}
 	for _, src := range []string{path, srv.URL + "/remote.png"} {
 		img, err := Load(context.Background(), src, opts)
 		if err != nil {
@@ -357,7 +357,7 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		img, err := Decode(bytes.NewReader(data), "fuzz.bin", &LoadOptions{MaxPixels: maxPixels})
+		img, err := Decode(bytes.NewReader(data), "fuzz.bin", LoadOptions{MaxPixels: maxPixels})
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.bin") {
 				t.Fatalf("error does not name the file: %v", err)

@@ -16,7 +16,7 @@ func TestSaveAndLoad(t *testing.T) {
 	if err := Save(pngPath, img); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Load(context.Background(), pngPath, nil)
+	back, err := Load(context.Background(), pngPath, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestSaveAndLoad(t *testing.T) {
 	if err := Save(jpgPath, solid(16, 16, flat)); err != nil {
 		t.Fatal(err)
 	}
-	back, err = Load(context.Background(), jpgPath, nil)
+	back, err = Load(context.Background(), jpgPath, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

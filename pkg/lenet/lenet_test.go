@@ -23,7 +23,7 @@ func testBackend(t testing.TB) backends.Backend {
 
 func mnist(t testing.TB, split datasets.Split) *datasets.Dataset {
 	t.Helper()
-	d, err := datasets.LoadMNIST(split, nil)
+	d, err := datasets.LoadMNIST(split, datasets.MNISTOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	trainSet, err := datasets.LoadMNIST(datasets.Train, nil)
+	trainSet, err := datasets.LoadMNIST(datasets.Train, datasets.MNISTOptions{})
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func saveGrid(s *gan.Sampler, path string) error {
 
 // mnistStats returns the LeNet feature statistics of an MNIST split.
 func mnistStats(featureNet *lenet.Net, split datasets.Split) (*metrics.Stats, error) {
-	d, err := datasets.LoadMNIST(split, nil)
+	d, err := datasets.LoadMNIST(split, datasets.MNISTOptions{})
 	if err != nil {
 		return nil, err
 	}

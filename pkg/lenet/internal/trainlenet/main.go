@@ -30,11 +30,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	trainSet, err := datasets.LoadMNIST(datasets.Train, nil)
+	trainSet, err := datasets.LoadMNIST(datasets.Train, datasets.MNISTOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	testSet, err := datasets.LoadMNIST(datasets.Test, nil)
+	testSet, err := datasets.LoadMNIST(datasets.Test, datasets.MNISTOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func run(stylePath string, contentPaths []string, out, preview string, size, bat
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	load := func(path string) (image.Image, error) { return images.Load(ctx, path, nil) }
+	load := func(path string) (image.Image, error) { return images.Load(ctx, path, images.LoadOptions{}) }
 	styleImage, err := load(stylePath)
 	if err != nil {
 		return err
