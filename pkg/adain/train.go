@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/neuralart/neuralart/pkg/checkpoint"
+	"github.com/neuralart/neuralart/pkg/internal/trainloop"
 )
 
 // TrainOptions are the knobs of train.py.
@@ -245,47 +246,50 @@ func (t *Trainer) Train(ctx context.Context) error {
 	if t.data == nil {
 		return errors.New("adain: Train: the trainer has no TrainData")
 	}
-	since, stepsSince := time.Now(), 0
-	for t.step < t.opts.Steps {
-		if err := ctx.Err(); err != nil {
-			return errors.Join(err, t.checkpoint())
-		}
-		content, style, err := t.data.Batch(t.step)
-		if err != nil {
-			return fmt.Errorf("adain: batch of step %d: %w", t.step, err)
-		}
-		l, grads, err := t.gradients(content, style)
-		if err != nil {
-			return err
-		}
-		if math.IsNaN(l.Total()) || math.IsInf(l.Total(), 0) {
-			return fmt.Errorf("%w at step %d: content loss %v, style loss %v (try a lower learning rate or check the images)",
-				ErrNonFinite, t.step+1, l.Content, l.Style)
-		}
-		rate := t.opts.LearningRate / (1 + t.opts.LearningRateDecay*float64(t.step))
-		t.adam(grads, rate)
-		t.step++
-		stepsSince++
-		if t.step%t.opts.CheckpointEvery == 0 {
-			if err := t.checkpoint(); err != nil {
-				return err
-			}
-		}
-		if t.step%t.opts.ReportEvery == 0 || t.step == t.opts.Steps {
-			r := TrainReport{Step: t.step, Losses: l, LearningRate: rate, StepTime: time.Since(since) / time.Duration(stepsSince)}
-			since, stepsSince = time.Now(), 0
-			if t.opts.Log != nil {
-				fmt.Fprintf(t.opts.Log, "adain: step %d/%d: content %.4g, style %.4g, lr %.3g, %v/step\n",
-					r.Step, t.opts.Steps, l.Content, l.Style, rate, r.StepTime.Round(time.Millisecond))
-			}
-			if t.opts.OnReport != nil {
-				if err := t.opts.OnReport(r); err != nil {
-					return err
-				}
-			}
-		}
+	l := trainloop.Loop[TrainReport]{
+		Step: t.trainStep, Done: t.Steps, CheckpointEvery: t.opts.CheckpointEvery, ReportEvery: t.opts.ReportEvery,
+		Report: func(r TrainReport, perStep time.Duration) error {
+			r.StepTime = perStep
+			return t.report(r)
+		},
 	}
-	return t.checkpoint()
+	if t.opts.CheckpointDir != "" {
+		l.Save = t.checkpoint
+	}
+	return l.Run(ctx, t.opts.Steps)
+}
+
+// trainStep runs step t.step+1: a batch, the losses and their gradients,
+// and Adam's update at the decayed learning rate.
+func (t *Trainer) trainStep() (TrainReport, error) {
+	content, style, err := t.data.Batch(t.step)
+	if err != nil {
+		return TrainReport{}, fmt.Errorf("adain: batch of step %d: %w", t.step, err)
+	}
+	l, grads, err := t.gradients(content, style)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	if math.IsNaN(l.Total()) || math.IsInf(l.Total(), 0) {
+		return TrainReport{}, fmt.Errorf("%w at step %d: content loss %v, style loss %v (try a lower learning rate or check the images)",
+			ErrNonFinite, t.step+1, l.Content, l.Style)
+	}
+	rate := t.opts.LearningRate / (1 + t.opts.LearningRateDecay*float64(t.step))
+	t.adam(grads, rate)
+	t.step++
+	return TrainReport{Step: t.step, Losses: l, LearningRate: rate}, nil
+}
+
+// report writes r to Log and hands it to OnReport, when they are set.
+func (t *Trainer) report(r TrainReport) error {
+	if t.opts.Log != nil {
+		fmt.Fprintf(t.opts.Log, "adain: step %d/%d: content %.4g, style %.4g, lr %.3g, %v/step\n",
+			r.Step, t.opts.Steps, r.Losses.Content, r.Losses.Style, r.LearningRate, r.StepTime.Round(time.Millisecond))
+	}
+	if t.opts.OnReport == nil {
+		return nil
+	}
+	return t.opts.OnReport(r)
 }
 
 // Adam's constants: torch.optim.Adam's defaults, which train.py keeps.

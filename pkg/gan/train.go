@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/neuralart/neuralart/pkg/checkpoint"
+	"github.com/neuralart/neuralart/pkg/internal/trainloop"
 )
 
 // Data supplies training batches: Batch(step) returns the real images of
@@ -392,39 +393,25 @@ func (t *Trainer) Train(ctx stdcontext.Context, totalSteps int) error {
 			return err
 		}
 	}
-	start, startStep := time.Now(), t.step
-	for t.step < totalSteps {
-		if err := ctx.Err(); err != nil {
-			return errors.Join(err, t.saveUnsaved())
-		}
-		r, err := t.TrainStep()
-		if err != nil {
-			return err
-		}
-		if t.opts.CheckpointDir != "" && t.step%t.opts.CheckpointEvery == 0 {
-			if _, err := t.Save(); err != nil {
-				return err
-			}
-		}
-		if t.step%t.opts.ReportEvery == 0 || t.step == totalSteps {
-			r.StepTime = time.Since(start) / time.Duration(t.step-startStep)
-			start, startStep = time.Now(), t.step
-			if err := t.report(r); err != nil {
-				return err
-			}
-		}
-	}
-	return t.saveUnsaved()
+	return t.loop().Run(ctx, totalSteps)
 }
 
-// saveUnsaved writes a checkpoint when CheckpointDir is set and the steps
-// done since the last periodic one would otherwise be lost.
-func (t *Trainer) saveUnsaved() error {
-	if t.opts.CheckpointDir == "" || t.step%t.opts.CheckpointEvery == 0 {
-		return nil
+// loop is the trainer's steps, reports and checkpoints (see trainloop).
+func (t *Trainer) loop() trainloop.Loop[Report] {
+	l := trainloop.Loop[Report]{
+		Step: t.TrainStep, Done: t.Steps, CheckpointEvery: t.opts.CheckpointEvery, ReportEvery: t.opts.ReportEvery,
+		Report: func(r Report, perStep time.Duration) error {
+			r.StepTime = perStep
+			return t.report(r)
+		},
 	}
-	_, err := t.Save()
-	return err
+	if t.opts.CheckpointDir != "" {
+		l.Save = func() error {
+			_, err := t.Save()
+			return err
+		}
+	}
+	return l
 }
 
 func (t *Trainer) report(r Report) error {

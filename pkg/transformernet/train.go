@@ -16,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/neuralart/neuralart/pkg/checkpoint"
 	"github.com/neuralart/neuralart/pkg/images"
+	"github.com/neuralart/neuralart/pkg/internal/trainloop"
 	"github.com/neuralart/neuralart/pkg/vgg"
 )
 
@@ -227,29 +228,25 @@ func (t *Trainer) Step() (Report, error) {
 // the next step, checkpoints the steps done (when CheckpointDir is set) and
 // returns ctx.Err(); Net then gives the network trained so far.
 func (t *Trainer) Train(ctx stdcontext.Context, totalSteps int) error {
-	start, startStep := time.Now(), t.step
-	for t.step < totalSteps {
-		if err := ctx.Err(); err != nil {
-			return errors.Join(err, t.saveUnsaved())
-		}
-		r, err := t.Step()
-		if err != nil {
+	return t.loop().Run(ctx, totalSteps)
+}
+
+// loop is the trainer's steps, reports and checkpoints (see trainloop).
+func (t *Trainer) loop() trainloop.Loop[Report] {
+	l := trainloop.Loop[Report]{
+		Step: t.Step, Done: t.Steps, CheckpointEvery: t.opts.CheckpointEvery, ReportEvery: t.opts.ReportEvery,
+		Report: func(r Report, perStep time.Duration) error {
+			r.StepTime = perStep
+			return t.report(r)
+		},
+	}
+	if t.opts.CheckpointDir != "" {
+		l.Save = func() error {
+			_, err := t.Save()
 			return err
 		}
-		if t.opts.CheckpointDir != "" && t.step%t.opts.CheckpointEvery == 0 {
-			if _, err := t.Save(); err != nil {
-				return err
-			}
-		}
-		if t.step%t.opts.ReportEvery == 0 || t.step == totalSteps {
-			r.StepTime = time.Since(start) / time.Duration(t.step-startStep)
-			start, startStep = time.Now(), t.step
-			if err := t.report(r); err != nil {
-				return err
-			}
-		}
 	}
-	return t.saveUnsaved()
+	return l
 }
 
 func (t *Trainer) report(r Report) error {
@@ -292,16 +289,6 @@ func (t *Trainer) Net() (*Net, error) {
 
 func (t *Trainer) checkpoints() checkpoint.Dir {
 	return checkpoint.Dir{Path: t.opts.CheckpointDir, Format: checkpointFormat, Keep: t.opts.KeepCheckpoints, Log: t.opts.Log}
-}
-
-// saveUnsaved writes a checkpoint when CheckpointDir is set and the steps
-// since the last periodic one would otherwise be lost.
-func (t *Trainer) saveUnsaved() error {
-	if t.opts.CheckpointDir == "" || t.step%t.opts.CheckpointEvery == 0 {
-		return nil
-	}
-	_, err := t.Save()
-	return err
 }
 
 // Save writes a checkpoint of the whole training state (weights, Adam's
