@@ -1,8 +1,6 @@
 package inception_test
 
 import (
-	"math"
-	"slices"
 	"strings"
 	"testing"
 
@@ -47,25 +45,6 @@ func referenceTensor(t *testing.T, f *weights.File, key string) *tensors.Tensor 
 	return tensors.FromFlatDataAndDimensions(w.Data, w.Shape...)
 }
 
-// relativeError returns ‖a−b‖/‖b‖ and checks the shapes agree.
-func relativeError(t *testing.T, what string, got, want *tensors.Tensor) float64 {
-	t.Helper()
-	if !slices.Equal(got.Shape().Dimensions, want.Shape().Dimensions) {
-		t.Fatalf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape().Dimensions)
-	}
-	a, b := tensors.MustCopyFlatData[float32](got), tensors.MustCopyFlatData[float32](want)
-	var diff, norm float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		diff += d * d
-		norm += float64(b[i]) * float64(b[i])
-	}
-	if norm == 0 {
-		t.Fatalf("%s: the reference is all zeros: it cannot tell right from wrong", what)
-	}
-	return math.Sqrt(diff / norm)
-}
-
 // TestFixtureFeatures compares the pool features of every case (sizes
 // below, above and at odd ratios to 299) with pytorch-fid's InceptionV3 on
 // the fixture's random weights. Width, sizes and cases come from the files.
@@ -96,7 +75,7 @@ func TestFixtureFeatures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := relativeError(t, name, got, want); r > featureTolerance {
+		if r := fixtures.RelativeError(t, name, got, want); r > featureTolerance {
 			t.Errorf("%s (images %v): features differ from pytorch-fid's by %.2g relative, want <= %g", name, images.Shape().Dimensions, r, featureTolerance)
 		} else {
 			t.Logf("%s (images %v): relative error %.2g", name, images.Shape().Dimensions, r)
@@ -125,7 +104,7 @@ func TestFixturePreprocess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := relativeError(t, name, out[0], referenceTensor(t, ref, name+"/input"))
+		r := fixtures.RelativeError(t, name, out[0], referenceTensor(t, ref, name+"/input"))
 		if r > 1e-6 {
 			t.Errorf("%s: preprocessed input differs from torch's by %.2g relative, want <= 1e-6", name, r)
 		}

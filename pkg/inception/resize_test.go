@@ -32,7 +32,7 @@ func TestResizeDoublingIsUpsample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := relativeError(t, "Resize(x, 2h, 2w)", out[0], out[1]); r > 1e-6 {
+	if r := fixtures.RelativeError(t, "Resize(x, 2h, 2w)", out[0], out[1]); r > 1e-6 {
 		t.Errorf("Resize to twice the size differs from nn.Upsample2xBilinear by %.2g relative", r)
 	}
 }

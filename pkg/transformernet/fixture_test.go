@@ -47,25 +47,6 @@ func refScalar(t *testing.T, f *weights.File, name string) float64 {
 	return float64(tensors.MustCopyFlatData[float32](refTensor(t, f, name))[0])
 }
 
-// relativeError returns ‖a−b‖/‖b‖, failing t if the shapes differ or b is 0.
-func relativeError(t *testing.T, what string, got, want *tensors.Tensor) float64 {
-	t.Helper()
-	if !slices.Equal(got.Shape().Dimensions, want.Shape().Dimensions) {
-		t.Fatalf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape().Dimensions)
-	}
-	a, b := tensors.MustCopyFlatData[float32](got), tensors.MustCopyFlatData[float32](want)
-	var diff, norm float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		diff += d * d
-		norm += float64(b[i]) * float64(b[i])
-	}
-	if norm == 0 {
-		t.Fatalf("%s: the reference is all zeros: it cannot tell right from wrong", what)
-	}
-	return math.Sqrt(diff / norm)
-}
-
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
 	b, err := backend.New()
@@ -101,7 +82,7 @@ func TestFixtureForward(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				e := relativeError(t, "output/"+name, got, refTensor(t, ref, "output/"+name))
+				e := fixtures.RelativeError(t, "output/"+name, got, refTensor(t, ref, "output/"+name))
 				t.Logf("output/%s %v: relative error %.2g", name, got.Shape().Dimensions, e)
 				if e > valueTolerance {
 					t.Errorf("output/%s: relative error %.3g exceeds %g", name, e, valueTolerance)
@@ -149,7 +130,7 @@ func TestFixtureTrainingGradients(t *testing.T) {
 		t.Fatal(err)
 	}
 	check := func(name string, got *tensors.Tensor, tolerance float64) {
-		e := relativeError(t, name, got, refTensor(t, ref, name))
+		e := fixtures.RelativeError(t, name, got, refTensor(t, ref, name))
 		if e > tolerance {
 			t.Errorf("%s: relative error %.3g exceeds %g", name, e, tolerance)
 		}
@@ -197,7 +178,7 @@ func TestFixtureVGG16(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := "vgg16/" + name + "/relu4_3"
-		if e := relativeError(t, want, got[0], refTensor(t, ref, want)); e > valueTolerance {
+		if e := fixtures.RelativeError(t, want, got[0], refTensor(t, ref, want)); e > valueTolerance {
 			t.Errorf("%s: relative error %.3g exceeds %g", want, e, valueTolerance)
 		}
 	}

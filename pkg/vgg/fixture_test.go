@@ -2,7 +2,6 @@ package vgg_test
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -37,25 +36,6 @@ func layersUnder(r *vggref.Reference, prefix string) []string {
 	return names
 }
 
-// relativeError returns ‖a−b‖/‖b‖ and checks the shapes agree.
-func relativeError(t *testing.T, what string, got, want *tensors.Tensor) float64 {
-	t.Helper()
-	if !slices.Equal(got.Shape().Dimensions, want.Shape().Dimensions) {
-		t.Fatalf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape().Dimensions)
-	}
-	a, b := tensors.MustCopyFlatData[float32](got), tensors.MustCopyFlatData[float32](want)
-	var diff, norm float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		diff += d * d
-		norm += float64(b[i]) * float64(b[i])
-	}
-	if norm == 0 {
-		t.Fatalf("%s: the reference is all zeros: it cannot tell right from wrong", what)
-	}
-	return math.Sqrt(diff / norm)
-}
-
 // TestFixtureTorchvisionParity compares VGG-19 features, Gram matrices, the
 // Gatys losses and the loss gradient with PyTorch's, for both weight files
 // and both poolings. Layers, sizes and widths all come from the fixtures.
@@ -82,7 +62,7 @@ func TestFixtureTorchvisionParity(t *testing.T) {
 				}
 				outputs := parityOutputs(t, b, model, ref, featureLayers, gramLayers, image, content, styleImage)
 				check := func(name string, got *tensors.Tensor, tolerance float64) {
-					e := relativeError(t, name, got, ref.Tensor(t, prefix+name))
+					e := fixtures.RelativeError(t, name, got, ref.Tensor(t, prefix+name))
 					t.Logf("%-16s relative error %.2g", name, e)
 					if e > tolerance {
 						t.Errorf("%s: relative error %.3g exceeds %g", name, e, tolerance)
