@@ -1,6 +1,7 @@
 package purego
 
 import (
+	"math"
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
@@ -21,11 +22,16 @@ import (
 // a whole plane or row: a fill, a copy, a sum or a vector add.
 
 // simplego's own executors, for other backends and dtypes.
-var simplegoBroadcastInDim, simplegoReduceSum nodeExecutor
+var simplegoBroadcastInDim, simplegoReduceSum, simplegoReduceMax nodeExecutor
 
 func init() {
 	simplegoBroadcastInDim = replaceExecutor(backends.OpTypeBroadcastInDim, execBroadcastInDim)
-	simplegoReduceSum = replaceExecutor(backends.OpTypeReduceSum, execReduceSum)
+	simplegoReduceSum = replaceExecutor(backends.OpTypeReduceSum, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+		return execReduce(backend, node, inputs, owned, false, simplegoReduceSum)
+	})
+	simplegoReduceMax = replaceExecutor(backends.OpTypeReduceMax, func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+		return execReduce(backend, node, inputs, owned, true, simplegoReduceMax)
+	})
 	for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv} {
 		var fallback nodeExecutor
 		fallback = replaceExecutor(op.opType(), func(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
@@ -151,15 +157,16 @@ func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs [
 	return out, nil
 }
 
-// execReduceSum sums the operand over the node's axes.
-func execReduceSum(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+// execReduce sums the operand over the node's axes, or takes their maximum when isMax.
+func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
+	isMax bool, fallback nodeExecutor) (*simplego.Buffer, error) {
 	axes, isAxes := nodeData(node).Interface().([]int)
 	if !isAxes || len(axes) == 0 {
-		return simplegoReduceSum(backend, node, inputs, owned)
+		return fallback(backend, node, inputs, owned)
 	}
 	x, xShape, out, y, ok := float32Operands(backend, node, inputs[0])
 	if !ok {
-		return simplegoReduceSum(backend, node, inputs, owned)
+		return fallback(backend, node, inputs, owned)
 	}
 	reduced := make([]bool, xShape.Rank())
 	for _, axis := range axes {
@@ -173,12 +180,36 @@ func execReduceSum(backend *simplego.Backend, node *simplego.Node, inputs []*sim
 			stride *= xShape.Dimensions[axis]
 		}
 	}
+	l := newStridedLoop(xShape.Dimensions, xShape.Strides(), outStrides)
+	n, _, step := l.inner()
+	if isMax {
+		for i := range y {
+			y[i] = float32(math.Inf(-1)) // the maximum of nothing, as XLA's ReduceMax
+		}
+		if len(x) == 0 {
+			return out, nil
+		}
+		l.each(func(src, dst int) {
+			run := x[src : src+n]
+			if step == 0 {
+				m := y[dst]
+				for _, v := range run {
+					m = max(m, v)
+				}
+				y[dst] = m
+				return
+			}
+			acc := y[dst : dst+n]
+			for i, v := range run {
+				acc[i] = max(acc[i], v)
+			}
+		})
+		return out, nil
+	}
 	clear(y)
 	if len(x) == 0 {
 		return out, nil // sums of nothing
 	}
-	l := newStridedLoop(xShape.Dimensions, xShape.Strides(), outStrides)
-	n, _, step := l.inner()
 	l.each(func(src, dst int) {
 		run := x[src : src+n]
 		if step == 0 {

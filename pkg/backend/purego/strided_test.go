@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -11,7 +12,7 @@ import (
 	"github.com/neuralart/neuralart/pkg/backend/backendtest"
 )
 
-// TestBroadcastAndReduceSum runs float32 broadcasts, sums, and sums,
+// TestBroadcastAndReduceSum runs float32 broadcasts, sums, maxima, and sums,
 // products, differences and quotients with a broadcast operand over random
 // shapes and axes (the backend's strided loops) against float64 (simplego's
 // element-by-element executors).
@@ -35,7 +36,7 @@ func TestBroadcastAndReduceSum(t *testing.T) {
 			}
 		}
 		x := backendtest.RandomArray(rng, dims...)
-		for name, fn := range map[string]func(x *graph.Node) *graph.Node{
+		ops := map[string]func(x *graph.Node) *graph.Node{
 			"broadcast": func(x *graph.Node) *graph.Node { return graph.BroadcastToDims(x, target...) },
 			"sum":       func(x *graph.Node) *graph.Node { return graph.ReduceSum(x, axes...) },
 			"sum of broadcast": func(x *graph.Node) *graph.Node {
@@ -51,7 +52,11 @@ func TestBroadcastAndReduceSum(t *testing.T) {
 				return graph.Add(graph.Sub(full, x), graph.Add(graph.Sub(x, full),
 					graph.Add(graph.Div(full, positive), graph.Div(x, full))))
 			},
-		} {
+		}
+		if !slices.Contains(dims, 0) { // the maximum of nothing is -Inf, which AssertClose cannot compare
+			ops["max"] = func(x *graph.Node) *graph.Node { return graph.ReduceMax(x, axes...) }
+		}
+		for name, fn := range ops {
 			want := execute(t, fn, x)[0]
 			got := execute32(t, fn, x)
 			backendtest.AssertClose(t, fmt.Sprintf("trial %d %s of %v (to %v, axes %v)", trial, name, dims, target, axes), got, want, 1e-5)
