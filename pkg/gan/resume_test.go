@@ -210,6 +210,9 @@ func TestCrashHelper(t *testing.T) {
 }
 
 func TestCrashConsistency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts a training process a few times")
+	}
 	start := time.Now()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(2026, 12))
