@@ -205,3 +205,7 @@ func ones(n int) []int {
 	}
 	return r
 }
+
+// allOnes reports whether every value of v is 1 (an empty v too): dilations
+// that dilate nothing.
+func allOnes(v []int) bool { return !slices.ContainsFunc(v, func(d int) bool { return d != 1 }) }

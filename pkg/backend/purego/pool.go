@@ -183,7 +183,6 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 	windowDimensions, strides, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
 	l := b.lower("ReduceWindow")
 	s := l.shape(x)
-	isOne := func(v []int) bool { return !slices.ContainsFunc(v, func(d int) bool { return d != 1 }) }
 	noPadding := !slices.ContainsFunc(paddings, func(p [2]int) bool { return p != [2]int{} })
 	reducers := map[backends.ReduceOpType]func(backends.Op, ...int) (backends.Op, error){
 		backends.ReduceOpMax: l.b.ReduceMax, backends.ReduceOpMin: l.b.ReduceMin,
@@ -198,7 +197,7 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 		return reduceWindowByExecutor(y, s, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings), nil
 	}
 	if l.err != nil || !known || len(windowDimensions) != s.Rank() || !(len(strides) == 0 || slices.Equal(strides, windowDimensions)) ||
-		!isOne(baseDilations) || !isOne(windowDilations) || !noPadding {
+		!allOnes(baseDilations) || !allOnes(windowDilations) || !noPadding {
 		return generic()
 	}
 	var split, windowAxes []int

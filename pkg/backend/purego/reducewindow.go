@@ -3,7 +3,6 @@ package purego
 import (
 	"errors"
 	"math"
-	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -36,8 +35,7 @@ type reduceWindowOp struct {
 func reduceWindowByExecutor(node backends.Op, operand shapes.Shape, reduction backends.ReduceOpType,
 	window, strides, baseDilations, windowDilations []int, paddings [][2]int) backends.Op {
 	n, ok := node.(*simplego.Node)
-	isOne := func(v []int) bool { return !slices.ContainsFunc(v, func(d int) bool { return d != 1 }) }
-	if !ok || !internalsPresent || simplegoReduceWindow == nil || !isOne(baseDilations) || !isOne(windowDilations) ||
+	if !ok || !internalsPresent || simplegoReduceWindow == nil || !allOnes(baseDilations) || !allOnes(windowDilations) ||
 		operand.DType != dtypes.Float32 {
 		return node
 	}
