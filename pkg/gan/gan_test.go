@@ -193,7 +193,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	const n = 3
 	g, d := tinyPair()
 	opts := func(dir string) Options {
-		return Options{Seed: 11, CheckpointDir: dir, CheckpointEvery: n, KeepCheckpoints: 2}
+		return Options{Seed: 11, CheckpointDir: dir, CheckpointEvery: n, KeepCheckpoints: 2, GeneratorAverage: 0.9}
 	}
 	b := newBackend(t)
 	straight, err := NewTrainer(b, g, d, randomData(g, 8), opts(t.TempDir()))

@@ -34,10 +34,16 @@ func LoadSampler(backend backends.Backend, g Generator, path string) (*Sampler, 
 	if err != nil {
 		return nil, err
 	}
+	return newSampler(backend, g, named, "checkpoint "+path)
+}
+
+// newSampler returns a sampler of g whose variables all come from named,
+// which source (for errors) holds.
+func newSampler(backend backends.Backend, g Generator, named map[string]*tensors.Tensor, source string) (*Sampler, error) {
 	ctx := context.New().Checked(false)
 	s := &Sampler{G: g, ctx: ctx, backend: backend}
 	// Build the graph once to learn which variables the generator has, then
-	// fill them from the file: variables must all come from the checkpoint.
+	// fill them from named: variables must all come from there.
 	ctx.SetLoader(checkpointLoader(named))
 	exec, err := s.generateExec()
 	if err != nil {
@@ -52,7 +58,7 @@ func LoadSampler(backend backends.Backend, g Generator, path string) (*Sampler, 
 	}
 	for v := range ctx.IterVariables() {
 		if !v.HasValue() {
-			return nil, fmt.Errorf("gan: checkpoint %s has no variable %s %s: it was written for another generator", path, v.ScopeAndName(), v.Shape())
+			return nil, fmt.Errorf("gan: %s has no variable %s %s: it was written for another generator", source, v.ScopeAndName(), v.Shape())
 		}
 	}
 	return s, nil

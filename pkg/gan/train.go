@@ -61,6 +61,11 @@ type Options struct {
 	// https://arxiv.org/abs/1606.03498), so that it cannot grow arbitrarily
 	// confident; 0 (none). Other losses ignore it.
 	LabelSmoothing float64
+	// GeneratorAverage β, when set (0.999 is usual), keeps an exponential
+	// moving average of G's weights over the steps (see AverageScope and
+	// averageGenerator), which AveragedSampler draws from and SaveGenerator
+	// writes; 0 keeps none.
+	GeneratorAverage float64
 	// Seed fixes the initial weights, the latent codes drawn each step and
 	// the fixed noise of the progress samples (0 is a valid seed).
 	Seed uint64
@@ -192,6 +197,9 @@ func NewTrainer(backend backends.Backend, g Generator, d Discriminator, data Dat
 	if opts.Loss < NonSaturating || opts.Loss > WassersteinGP {
 		return nil, fmt.Errorf("gan: unknown loss %v", opts.Loss)
 	}
+	if opts.GeneratorAverage < 0 || opts.GeneratorAverage >= 1 {
+		return nil, fmt.Errorf("gan: Options.GeneratorAverage is the average's decay β, in [0, 1) (0.999 is usual); got %g", opts.GeneratorAverage)
+	}
 	if _, ok := data.(ClassData); g.Classes() > 0 && data != nil && !ok {
 		return nil, fmt.Errorf("gan: the generator is class-conditional (%d classes), so the data must be gan.ClassData (labelled batches, as gan.Batches gives); got %T", g.Classes(), data)
 	}
@@ -303,6 +311,9 @@ func (t *Trainer) stepGraph(ctx *context.Context, inputs []*Node) []*Node {
 	lossG := t.opts.Loss.Generator(critic(fake))
 	gVars, gValues := trainableIn(gctx, g)
 	t.optimizer("adam_"+GeneratorScope, t.opts.LearningRate).update(ctx, gVars, Gradient(lossG, gValues...))
+	if t.opts.GeneratorAverage != 0 {
+		t.averageGenerator(ctx, g)
+	}
 
 	meanProbability := func(logits *Node) *Node { return ReduceAllMean(Sigmoid(logits)) }
 	return []*Node{lossD, lossG, meanProbability(realLogits), meanProbability(fakeLogits)}

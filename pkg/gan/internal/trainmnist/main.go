@@ -34,7 +34,7 @@ type config struct {
 	model                                           string
 	steps, batch, featureMaps, fidEvery, fidSamples int
 	classes                                         int
-	lr, lrD, smoothing                              float64
+	lr, lrD, smoothing, average                     float64
 	seed                                            uint64
 	checkpoints, out, grid                          string
 }
@@ -49,6 +49,7 @@ func main() {
 	flag.Float64Var(&c.lr, "lr", 2e-4, "Adam's learning rate (G's, and D's unless -lr-d)")
 	flag.Float64Var(&c.lrD, "lr-d", 0, "D's learning rate when it differs from G's (two time-scales)")
 	flag.Float64Var(&c.smoothing, "label-smoothing", 0, "one-sided label smoothing: D's target for real digits is 1 minus this")
+	flag.Float64Var(&c.average, "average", 0, "decay β of an exponential moving average of G's weights (0.999 is usual), which the FID, -grid and -out then use; 0 for none")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the weights, latent codes and batch order")
 	flag.IntVar(&c.fidEvery, "fid-every", 500, "steps between FID measurements (and checkpoints)")
 	flag.IntVar(&c.fidSamples, "fid-samples", 5000, "generated images per FID measurement")
@@ -108,7 +109,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	trainer, err := gan.NewTrainer(b, g, d, gan.Batches(batches), gan.Options{
-		LearningRate: c.lr, DiscriminatorLearningRate: c.lrD, LabelSmoothing: c.smoothing,
+		LearningRate: c.lr, DiscriminatorLearningRate: c.lrD, LabelSmoothing: c.smoothing, GeneratorAverage: c.average,
 		Seed: c.seed, CheckpointDir: c.checkpoints, CheckpointEvery: c.fidEvery, KeepCheckpoints: 2,
 		ReportEvery: 50, Log: os.Stderr,
 	})
@@ -127,18 +128,30 @@ func run(ctx context.Context, c config) error {
 		if err := trainer.Train(ctx, min(next, c.steps)); err != nil {
 			return err
 		}
-		generated, err := metrics.StatsOf(featureNet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
+		sampler, err := evaluated(trainer, c)
 		if err != nil {
 			return err
 		}
-		fid, err := metrics.FrechetDistance(generated, testStats)
+		fid, err := frechetDistance(featureNet, sampler, testStats, c.fidSamples)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("step %5d  FID %7.2f  (%s)\n", trainer.Steps(), fid, time.Since(start).Round(time.Second))
+		line := fmt.Sprintf("step %5d  FID %7.2f", trainer.Steps(), fid)
+		if c.average != 0 {
+			live, err := frechetDistance(featureNet, trainer.Sampler(), testStats, c.fidSamples)
+			if err != nil {
+				return err
+			}
+			line += fmt.Sprintf(" (live weights %.2f)", live)
+		}
+		fmt.Printf("%s  (%s)\n", line, time.Since(start).Round(time.Second))
 	}
 	if c.grid != "" {
-		if err := saveGrid(trainer.Sampler(), c.grid); err != nil {
+		sampler, err := evaluated(trainer, c)
+		if err != nil {
+			return err
+		}
+		if err := saveGrid(sampler, c.grid); err != nil {
 			return err
 		}
 		fmt.Printf("samples written to %s\n", c.grid)
@@ -146,11 +159,29 @@ func run(ctx context.Context, c config) error {
 	if c.out == "" {
 		return nil
 	}
-	if err := trainer.SaveTo(c.out, gan.GeneratorScope); err != nil {
+	if err := trainer.SaveGenerator(c.out); err != nil {
 		return err
 	}
 	fmt.Printf("generator written to %s\n", c.out)
 	return nil
+}
+
+// evaluated is the generator that the FID, -grid and -out use: the average
+// of its weights with -average, the live weights otherwise.
+func evaluated(trainer *gan.Trainer, c config) (*gan.Sampler, error) {
+	if c.average != 0 {
+		return trainer.AveragedSampler()
+	}
+	return trainer.Sampler(), nil
+}
+
+// frechetDistance is the FID of n samples of s against the test set's statistics.
+func frechetDistance(featureNet *lenet.Net, s *gan.Sampler, test *metrics.Stats, n int) (float64, error) {
+	generated, err := metrics.StatsOf(featureNet, s.Images(n, featureBatch, 7))
+	if err != nil {
+		return 0, err
+	}
+	return metrics.FrechetDistance(generated, test)
 }
 
 // saveGrid writes 100 samples at 4x, 10 to a row: row k asks for digit k
