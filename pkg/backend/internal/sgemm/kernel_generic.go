@@ -6,13 +6,9 @@ package sgemm
 // this build has no simd/archsimd (build with GOEXPERIMENT=simd on amd64).
 const Accelerated = false
 
-// kernel, splat and transpose8 are only called when Accelerated.
+// kernel and transpose8 are only called when Accelerated.
 func kernel(k int, a, b, c []float32, ldc int, overwrite bool) {
 	panic("sgemm: kernel called without simd/archsimd")
-}
-
-func splat(dst []float32, v float32) {
-	panic("sgemm: splat called without simd/archsimd")
 }
 
 func transpose8(dst []float32, ldd int, src []float32, lds int) {

@@ -129,18 +129,15 @@ func (v view) sub(i, j int) view {
 	return v
 }
 
-// Blocking. The micro-kernel computes an mr×nr tile of C over kc of the
-// shared dimension, from a panel of A packed as broadcast vectors (mr·8
-// floats per k step) and a panel of B (nr floats per k step). With A
-// pre-broadcast the A panel is the larger one, so it is the one kept in L1
-// (kc·mr·32 B = 20 KiB of the 32 KiB) while the B panels of a kc×nc block
-// (512 KiB, in the 1 MiB L2) stream past it: the loop order is that of Goto
-// & van de Geijn with the roles of A and B swapped. kc is a multiple of the
-// kernel's 4-step unrolling. archsimd has no prefetch instruction; the
-// hardware prefetcher follows the sequential B panels.
+// Blocking (Goto & van de Geijn's loop order). The micro-kernel computes an
+// mr×nr tile of C over kc of the shared dimension, from a panel of A (mr
+// floats per k step, 6 KiB at kc = 256) and a panel of B (nr floats per k
+// step, 16 KiB): the B panel stays in L1 while the A panels of a block
+// stream past it, and the kc×nc block of B (1 MiB) is packed once for
+// all of m. kc is a multiple of the kernel's 4-step unrolling.
 const (
-	mr, nr = 5, 16
-	kc, nc = 128, 1024
+	mr, nr = 6, 16
+	kc, nc = 256, 1024
 )
 
 // mulBlocked computes C = op(A)·op(B), or C += op(A)·op(B) when accumulate,
@@ -177,16 +174,14 @@ func mulBlocked(a, b view, m, n, k int, c []float32, ldc int, accumulate, transp
 	wg.Wait()
 }
 
-// transposeC reports whether mulBlocked should compute Cᵀ for an m×n C.
-// packA writes 8 floats per element of A, once per nc columns of C, so for
-// n < nc computing C packs 8·m + n floats per k step, for m·n
-// multiply-adds, and computing Cᵀ 8·n + m (or 8·n·⌈m/nc⌉ + m): at m = 512,
-// n = 64, 4160 floats against 1024, where packing took half the time.
-// Computing Cᵀ costs a transposed copy of C, once per call, through a
-// scratch block of n·nc floats, and packing op(A)ᵀ's panels transposes
-// 8×8 blocks. Measured on 2 cores at m = 512, k = 4608, computing Cᵀ is
-// 1.2–1.6× faster at n = 64 and no faster at n = 256, where packing A
-// takes about n/4 = 64 flops per float written.
+// transposeC reports whether mulBlocked should compute Cᵀ for an m×n C:
+// for a C much taller than wide, which makes the long side the one whose
+// packed panels are reused across the kernel's tiles. It costs a
+// transposed copy of C, once per call, through a scratch block of n·nc
+// floats, and op(A)ᵀ's panels are packed by transposing 8×8 blocks.
+// Measured on one core, computing Cᵀ is 1.3× faster at m = 512, n = 64,
+// k = 4608, 1.5× at n = 49 and 1.9× at n = 16 (k = 512), and 1.3× at
+// m = 64, n = 16, k = 3136.
 func transposeC(m, n int) bool {
 	return n < m && n <= maxTransposed
 }
@@ -202,7 +197,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // they are allocated page-aligned, and a's size is a multiple of 64 B, so
 // every 32-byte load the kernel makes from them stays within a cache line.
 type panels struct {
-	a [kc * mr * 8]float32
+	a [kc * mr]float32
 	b [kc * nc]float32
 	// row receives one row of a Rows operand on its way into b's panels.
 	row [nc]float32
@@ -300,31 +295,28 @@ func addTransposed(c, x view, m, n int, accumulate bool) {
 }
 
 // packA copies op(A)[0:rows, 0:kb] into one panel for the kernel, k-major
-// with each element broadcast to 8 lanes ([kp][mr][8]), zero-padded to mr
-// rows and kp steps. It reads A in storage order: row by row, or, when
-// transposed, one row of A (a column of the panel's rows) per k step.
+// ([kp][mr]), zero-padded to mr rows and kp steps. It reads A in storage
+// order: row by row, or, when transposed, one row of A (a column of the
+// panel's rows) per k step.
 func packA(dst []float32, a view, rows, kb, kp int) {
-	dst = dst[:kp*mr*8]
-	clear(dst[kb*mr*8:])
+	dst = dst[:kp*mr]
+	clear(dst[kb*mr:])
 	if a.transposed {
 		for p := range kb {
-			step := dst[p*mr*8 : (p+1)*mr*8]
-			for i, v := range a.data[p*a.ld : p*a.ld+rows] {
-				splat(step[i*8:], v)
-			}
-			clear(step[rows*8:])
+			step := dst[p*mr : (p+1)*mr]
+			clear(step[copy(step, a.data[p*a.ld:p*a.ld+rows]):])
 		}
 		return
 	}
 	for i := range mr {
 		if i >= rows {
 			for p := range kb {
-				splat(dst[(p*mr+i)*8:], 0)
+				dst[p*mr+i] = 0
 			}
 			continue
 		}
 		for p, v := range a.data[i*a.ld : i*a.ld+kb] {
-			splat(dst[(p*mr+i)*8:], v)
+			dst[p*mr+i] = v
 		}
 	}
 }
