@@ -165,7 +165,7 @@ func forward(x *Node, layers []module, params []*Node, taps []int) []*Node {
 		case pad:
 			x = nn.ReflectionPad2D(x, 1, 1, 1, 1)
 		case relu:
-			x = Max(x, ZerosLike(x))
+			x = nn.ReLU(x)
 		case pool:
 			x = ceilMaxPool(x)
 		case upsample:

@@ -62,7 +62,7 @@ func (a ArticleGenerator) Generate(ctx *context.Context, z, labels *Node) *Node 
 	x = batchNorm2d(ctx.In("bn0"), x)
 	x = nn.Upsample2xNearest(x)
 	x = conv{out: a.FeatureMaps / 2, kernel: 3, stride: 1, padding: 1, bias: true, init: a.Init}.apply(ctx.In("conv1"), x)
-	x = activations.Relu(batchNorm2d(ctx.In("bn1"), x))
+	x = nn.ReLU(batchNorm2d(ctx.In("bn1"), x))
 	x = nn.Upsample2xNearest(x)
 	x = conv{out: a.Channels, kernel: 3, stride: 1, padding: 1, bias: true, init: a.Init}.apply(ctx.In("conv2"), x)
 	return Tanh(x)

@@ -6,6 +6,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // DCGAN's generator and discriminator as pytorch/examples writes them
@@ -80,7 +81,7 @@ func (d DCGANGenerator) Generate(ctx *context.Context, z, labels *Node) *Node {
 	x = Reshape(x, x.Shape().Dimensions[0], x.Shape().Dimensions[1], 1, 1)
 	x = convTranspose{out: features, kernel: base, stride: 1, init: InitDCGAN}.apply(ctx.In("convt0"), x)
 	for i := 1; i <= stages; i++ {
-		x = activations.Relu(batchNorm2d(ctx.Inf("bn%d", i-1), x))
+		x = nn.ReLU(batchNorm2d(ctx.Inf("bn%d", i-1), x))
 		out := features >> i
 		if i == stages {
 			out = d.Channels

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // Loss is the objective the two networks play. Each is a pair of losses
@@ -53,8 +53,8 @@ func (l Loss) String() string {
 func (l Loss) Discriminator(realLogits, fakeLogits *Node) *Node {
 	switch l {
 	case Hinge:
-		return Add(ReduceAllMean(activations.Relu(OneMinus(realLogits))),
-			ReduceAllMean(activations.Relu(OnePlus(fakeLogits))))
+		return Add(ReduceAllMean(nn.ReLU(OneMinus(realLogits))),
+			ReduceAllMean(nn.ReLU(OnePlus(fakeLogits))))
 	case LeastSquares:
 		return MulScalar(Add(ReduceAllMean(Square(AddScalar(realLogits, -1))), ReduceAllMean(Square(fakeLogits))), 0.5)
 	case WassersteinGP:

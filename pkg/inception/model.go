@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive,staticcheck // graph code reads best unqualified.
 	timages "github.com/gomlx/gomlx/pkg/core/tensors/images"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // InputSize is the side of the square images the network sees: Features
@@ -61,7 +62,7 @@ func (b builder) conv(x *Node, name string, g geometry) *Node {
 	y := Convolve(x, ConstTensor(x.Graph(), w.kernel)).ChannelsAxis(timages.ChannelsFirst).
 		Strides(g.stride).PaddingPerDim([][2]int{{g.ph, g.ph}, {g.pw, g.pw}}).Done()
 	y = Add(y, Reshape(ConstTensor(x.Graph(), w.bias), 1, -1, 1, 1))
-	return Max(y, ZerosLike(y))
+	return nn.ReLU(y)
 }
 
 func (builder) maxPool(x *Node, stride, padding int) *Node {

@@ -11,7 +11,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/core/tensors/images"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/neuralart/neuralart/pkg/nn"
 )
 
 // The LeNet-style MNIST classifier (LeCun et al. 1998, "Gradient-based
@@ -115,10 +115,10 @@ func initParams(seed uint64) map[string][]float32 {
 // [B, 1, 28, 28] in [0, 1].
 func lenetFeatures(ctx *context.Context, x *Node) *Node {
 	x = AddScalar(MulScalar(x, 1/mnistStd), -mnistMean/mnistStd) // (x − mean)/std
-	x = pool(activations.Relu(conv(ctx.In("conv1"), x)))
-	x = pool(activations.Relu(conv(ctx.In("conv2"), x)))
+	x = pool(nn.ReLU(conv(ctx.In("conv1"), x)))
+	x = pool(nn.ReLU(conv(ctx.In("conv2"), x)))
 	x = Reshape(x, x.Shape().Dimensions[0], -1)
-	return activations.Relu(linear(ctx.In("fc1"), x))
+	return nn.ReLU(linear(ctx.In("fc1"), x))
 }
 
 // lenetLogits returns the class logits [B, 10] of images x [B, 1, 28, 28].

@@ -97,7 +97,7 @@ func Forward(images *Node, p Params) *Node {
 		}
 		return x
 	}
-	relu := func(x *Node) *Node { return Max(x, ZerosLike(x)) }
+	relu := nn.ReLU
 	x := images
 	for i := 0; i < len(convs); i++ {
 		c := convs[i]

@@ -104,7 +104,7 @@ func (m *Model) Features(images *Node, names []string) map[string]*Node {
 			}
 			x = Add(x, Reshape(constant(w.bias), 1, -1, 1, 1))
 		case reluLayer:
-			x = Max(x, ZerosLike(x))
+			x = nn.ReLU(x)
 		case poolLayer:
 			x = m.pool(x)
 		}

@@ -1,0 +1,70 @@
+package purego
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/neuralart/neuralart/pkg/backend/backendtest"
+)
+
+// TestMaxExecutor runs float32 Max on the backend against float64
+// (simplego's executor): against a scalar on either side, a size-1 tensor,
+// an operand of the same shape, and on intermediate results, whose buffers
+// it reuses when nothing else reads them.
+func TestMaxExecutor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	ops := map[string]func(x, y *graph.Node) *graph.Node{
+		"x, 0": func(x, _ *graph.Node) *graph.Node { return graph.Max(x, graph.ScalarZero(x.Graph(), x.DType())) },
+		"0.5, x": func(x, _ *graph.Node) *graph.Node {
+			return graph.Max(graph.Scalar(x.Graph(), x.DType(), 0.5), x)
+		},
+		"x, [1 1]": func(x, _ *graph.Node) *graph.Node {
+			ones := make([]int, x.Rank())
+			for i := range ones {
+				ones[i] = 1
+			}
+			return graph.Max(x, graph.Reshape(graph.Scalar(x.Graph(), x.DType(), -0.25), ones...))
+		},
+		"x, y":          func(x, y *graph.Node) *graph.Node { return graph.Max(x, y) },
+		"ReLU in place": func(x, _ *graph.Node) *graph.Node { return graph.Max(graph.MulScalar(x, 2), graph.ZerosLike(x)) },
+		"y, x in place": func(x, y *graph.Node) *graph.Node { return graph.Max(y, graph.OnePlus(x)) },
+		"operand reread": func(x, _ *graph.Node) *graph.Node {
+			h := graph.MulScalar(x, 3)
+			return graph.Add(graph.Max(h, graph.ZerosLike(h)), h)
+		},
+	}
+	for _, dims := range [][]int{{1}, {7}, {8}, {9}, {37}, {3, 5, 11}} {
+		x, y := backendtest.RandomArray(rng, dims...), backendtest.RandomArray(rng, dims...)
+		for name, fn := range ops {
+			want := execute(t, fn, x, y)[0]
+			backendtest.AssertClose(t, fmt.Sprintf("max(%s) of %v", name, dims), execute32(t, fn, x, y), want, 1e-6)
+		}
+	}
+}
+
+func TestMax32NaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := make([]float32, 19)
+	w := make([]float32, 19)
+	for i := range x {
+		x[i], w[i] = float32(i%5)-2, float32(i%3)-1
+	}
+	x[2], x[9], x[18] = nan, nan, nan
+	w[4], w[9], w[17] = nan, nan, nan
+	y := make([]float32, len(x))
+	maxScalar32(y, x, 0)
+	for i, v := range x {
+		if want := max(v, 0); math.Float32bits(y[i]) != math.Float32bits(want) && !(y[i] != y[i] && want != want) {
+			t.Errorf("max(%g, 0) = %g, want %g", v, y[i], want)
+		}
+	}
+	maxPairs32(y, x, w)
+	for i, v := range x {
+		if want := max(v, w[i]); y[i] != want && !(y[i] != y[i] && want != want) {
+			t.Errorf("max(%g, %g) = %g, want %g", v, w[i], y[i], want)
+		}
+	}
+}
