@@ -9,7 +9,7 @@ import (
 // Max of float32 as vector loops. Every ReLU is a Max against zero, and
 // simplego's loop calls Go's max builtin per element, whose NaN and
 // signed-zero cases compile to branches: 1.7 ns per element on one core,
-// against 0.1-0.3 ns for the AVX loop (max_simd.go), and a ReLU after every
+// against 0.1-0.3 ns for the AVX loop (vector_simd.go), and a ReLU after every
 // convolution of VGG or AdaIN's decoder made it 7% of a stylisation.
 
 var simplegoMax nodeExecutor

@@ -311,8 +311,9 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 	return out, nil
 }
 
-// binaryRunScalar sets run to src op k (k op src when kFirst).
-func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
+// binaryRunScalarGo sets run to src op k (k op src when kFirst); see
+// binaryRunScalar.
+func binaryRunScalarGo(op binaryOp, kFirst bool, run, src []float32, k float32) {
 	switch {
 	case op == binaryAdd:
 		for s, a := range src {

@@ -68,3 +68,27 @@ func TestMax32NaN(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryRunScalar compares the vector loops of a scalar operand with
+// their Go versions, on every op and order, at lengths around the lanes.
+func TestBinaryRunScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(73, 74))
+	for n := range 20 {
+		src := make([]float32, n)
+		for i := range src {
+			src[i] = float32(rng.NormFloat64()) + 3
+		}
+		for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv} {
+			for _, kFirst := range []bool{false, true} {
+				got, want := make([]float32, n), make([]float32, n)
+				binaryRunScalar(op, kFirst, got, src, 1.7)
+				binaryRunScalarGo(op, kFirst, want, src, 1.7)
+				for i := range got {
+					if got[i] != want[i] {
+						t.Errorf("op %v (scalar first %v), length %d: element %d is %g, want %g", op.opType(), kFirst, n, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
