@@ -216,17 +216,15 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 			y[dst] += sum32(run)
 			return
 		}
-		acc := y[dst : dst+n]
-		for i, v := range run {
-			acc[i] += v
-		}
+		addTo32(y[dst:dst+n], run)
 	})
 	return out, nil
 }
 
-// sum32 adds x in eight interleaved partial sums: fewer dependent adds, and
-// a rounding error that grows more slowly than one running sum's.
-func sum32(x []float32) float32 {
+// sum32Go adds x in eight interleaved partial sums: fewer dependent adds,
+// and a rounding error that grows more slowly than one running sum's. The
+// partial sums are the lanes of sum32's vector, which gives the same sum.
+func sum32Go(x []float32) float32 {
 	var s [8]float32
 	i := 0
 	for ; i+8 <= len(x); i += 8 {
@@ -243,6 +241,14 @@ func sum32(x []float32) float32 {
 		s[i%8] += x[i]
 	}
 	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}
+
+// addTo32Go adds x to acc element by element.
+func addTo32Go(acc, x []float32) {
+	acc = acc[:len(x)]
+	for i, v := range x {
+		acc[i] += v
+	}
 }
 
 // binaryOp is one of the element-wise binary ops execBroadcastBinary runs.

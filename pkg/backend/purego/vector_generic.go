@@ -9,3 +9,7 @@ func maxPairs32(y, x, w []float32) { maxPairsGo(y, x, w) }
 func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
 	binaryRunScalarGo(op, kFirst, run, src, k)
 }
+
+func sum32(x []float32) float32 { return sum32Go(x) }
+
+func addTo32(acc, x []float32) { addTo32Go(acc, x) }

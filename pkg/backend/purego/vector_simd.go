@@ -84,3 +84,35 @@ func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
 	}
 	binaryRunScalarGo(op, kFirst, run[n:], src[n:], k)
 }
+
+// sum32 is sum32Go with its eight partial sums in the lanes of a vector.
+func sum32(x []float32) float32 {
+	if !hasAVX || len(x) < 8 {
+		return sum32Go(x)
+	}
+	n := len(x) &^ 7
+	acc := archsimd.LoadFloat32x8Slice(x[0:8])
+	for i := 8; i < n; i += 8 {
+		acc = acc.Add(archsimd.LoadFloat32x8Slice(x[i : i+8]))
+	}
+	var s [8]float32
+	acc.Store(&s)
+	for i := n; i < len(x); i++ {
+		s[i%8] += x[i]
+	}
+	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}
+
+// addTo32 adds x to acc element by element.
+func addTo32(acc, x []float32) {
+	if !hasAVX {
+		addTo32Go(acc, x)
+		return
+	}
+	acc = acc[:len(x)]
+	n := len(x) &^ 7
+	for i := 0; i < n; i += 8 {
+		archsimd.LoadFloat32x8Slice(acc[i : i+8]).Add(archsimd.LoadFloat32x8Slice(x[i : i+8])).StoreSlice(acc[i : i+8])
+	}
+	addTo32Go(acc[n:], x[n:])
+}

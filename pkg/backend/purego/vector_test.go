@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -89,6 +90,27 @@ func TestBinaryRunScalar(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestSum32 checks that the vector sum adds in sum32Go's order (bit for
+// bit) and addTo32 as addTo32Go does, at lengths around the lanes.
+func TestSum32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(75, 76))
+	for n := range 41 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * math.Exp(4*rng.NormFloat64()))
+		}
+		if got, want := sum32(x), sum32Go(x); math.Float32bits(got) != math.Float32bits(want) {
+			t.Errorf("length %d: sum32 = %g, sum32Go = %g", n, got, want)
+		}
+		got, want := slices.Clone(x), slices.Clone(x)
+		addTo32(got, x)
+		addTo32Go(want, x)
+		if !slices.Equal(got, want) {
+			t.Errorf("length %d: addTo32 = %v, addTo32Go = %v", n, got, want)
 		}
 	}
 }
