@@ -2,17 +2,24 @@
 
 #include "textflag.h"
 
-// func kernelAVX2(k int, a, b, c *float32, ldc int, overwrite bool)
+// func kernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, overwrite bool)
 //
-// The 6×16 tile of C in Y0–Y11 (row i in Y(2i), Y(2i+1)); per k step two
-// loads of B (Y12, Y13), and 6 broadcasts of A from memory (Y14), each
-// feeding two FMAs. k is a positive multiple of 4; ldc is in floats.
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-41
+// The 6×16 tile of C in Y0–Y11 (row i in Y(2i), Y(2i+1)). Each k step
+// loads 16 floats of B (Y12, Y13; consecutive steps ldb floats apart) and
+// broadcasts 6 floats of A from memory (Y14), each feeding two FMAs; the
+// loop does four steps. k is a positive multiple of 4; ldb and ldc are in
+// floats.
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-49
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), SI
+	MOVQ ldb+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), SI
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ R9, R11
+	SHLQ $2, R11
 	SHLQ $2, SI
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -29,7 +36,7 @@ TEXT ·kernelAVX2(SB), NOSPLIT, $0-41
 	SHRQ $2, CX
 
 loop:
-	VMOVUPS 0(BX), Y12
+	VMOVUPS (BX), Y12
 	VMOVUPS 32(BX), Y13
 	VBROADCASTSS 0(AX), Y14
 	VFMADD231PS Y12, Y14, Y0
@@ -49,8 +56,8 @@ loop:
 	VBROADCASTSS 20(AX), Y14
 	VFMADD231PS Y12, Y14, Y10
 	VFMADD231PS Y13, Y14, Y11
-	VMOVUPS 64(BX), Y12
-	VMOVUPS 96(BX), Y13
+	VMOVUPS (BX)(R9*1), Y12
+	VMOVUPS 32(BX)(R9*1), Y13
 	VBROADCASTSS 24(AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -69,8 +76,8 @@ loop:
 	VBROADCASTSS 44(AX), Y14
 	VFMADD231PS Y12, Y14, Y10
 	VFMADD231PS Y13, Y14, Y11
-	VMOVUPS 128(BX), Y12
-	VMOVUPS 160(BX), Y13
+	VMOVUPS (BX)(R9*2), Y12
+	VMOVUPS 32(BX)(R9*2), Y13
 	VBROADCASTSS 48(AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -89,8 +96,8 @@ loop:
 	VBROADCASTSS 68(AX), Y14
 	VFMADD231PS Y12, Y14, Y10
 	VFMADD231PS Y13, Y14, Y11
-	VMOVUPS 192(BX), Y12
-	VMOVUPS 224(BX), Y13
+	VMOVUPS (BX)(R10*1), Y12
+	VMOVUPS 32(BX)(R10*1), Y13
 	VBROADCASTSS 72(AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -110,11 +117,11 @@ loop:
 	VFMADD231PS Y12, Y14, Y10
 	VFMADD231PS Y13, Y14, Y11
 	ADDQ $96, AX
-	ADDQ $256, BX
+	ADDQ R11, BX
 	DECQ CX
 	JNZ loop
 
-	MOVB overwrite+40(FP), R8
+	MOVB overwrite+48(FP), R8
 	TESTB R8, R8
 	JZ accumulate
 	VMOVUPS Y0, (DX)

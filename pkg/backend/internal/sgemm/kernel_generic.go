@@ -7,7 +7,7 @@ package sgemm
 const Accelerated = false
 
 // kernel and transpose8 are only called when Accelerated.
-func kernel(k int, a, b, c []float32, ldc int, overwrite bool) {
+func kernel(k int, a, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	panic("sgemm: kernel called without simd/archsimd")
 }
 

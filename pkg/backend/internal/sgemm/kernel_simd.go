@@ -10,9 +10,9 @@ var Accelerated = archsimd.X86.AVX2() && archsimd.X86.FMA()
 type vec = archsimd.Float32x8
 
 // kernel computes the mr×nr (6×16) tile C = A·B (or C += A·B unless
-// overwrite) from an A panel ([k][6], see packA) and a B panel ([k][16]);
-// k is a multiple of 4. It checks the panels' and the tile's extents and
-// calls kernelAVX2 (kernel_amd64.s).
+// overwrite) from an A panel ([k][6], see packA) and a B panel: k rows of 16
+// floats, ldb apart (see packB); k is a multiple of 4. It checks the panels'
+// and the tile's extents and calls kernelAVX2 (kernel_amd64.s).
 //
 // The kernel is assembly because Go's compiler, through archsimd, cannot
 // express its two essentials: VBROADCASTSS from memory (BroadcastFloat32x8
@@ -24,15 +24,15 @@ type vec = archsimd.Float32x8
 // archsimd kernel it replaces held 5×16 from an A panel packed as
 // broadcast vectors, 7 loads per 10 FMAs, eight floats packed per element
 // of A, at 43 GFLOP/s on one core against 66 for PyTorch's sgemm 2048.
-func kernel(k int, a, b, c []float32, ldc int, overwrite bool) {
+func kernel(k int, a, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	_ = a[mr*k-1]
-	_ = b[nr*k-1]
+	_ = b[(k-1)*ldb+nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
-	kernelAVX2(k, &a[0], &b[0], &c[0], ldc, overwrite)
+	kernelAVX2(k, &a[0], &b[0], ldb, &c[0], ldc, overwrite)
 }
 
 //go:noescape
-func kernelAVX2(k int, a, b, c *float32, ldc int, overwrite bool)
+func kernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, overwrite bool)
 
 // transpose8 sets dst[q*ldd+r] = src[r*lds+q] for r, q < 8: eight loads,
 // 24 shuffles and eight stores instead of 64 scalar moves. The in-lane

@@ -199,8 +199,6 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 type panels struct {
 	a [kc * mr]float32
 	b [kc * nc]float32
-	// row receives one row of a Rows operand on its way into b's panels.
-	row [nc]float32
 }
 
 var panelPool = sync.Pool{New: func() any { return new(panels) }}
@@ -232,20 +230,20 @@ func mulSerial(a, b view, m, n, k int, c view, accumulate bool) {
 			kb := min(kc, k-pc)
 			kp := (kb + 3) &^ 3 // the kernel's steps, over zero padding
 			overwrite := pc == 0 && !accumulate
-			packB(p.b[:], b.sub(pc, jc), kb, kp, nb, &p.row)
+			ldb, step := packB(p.b[:], b.sub(pc, jc), kb, kp, nb)
 			for ir := 0; ir < m; ir += mr {
 				rows := min(mr, m-ir)
 				packA(p.a[:], a.sub(ir, pc), rows, kb, kp)
 				for jr := 0; jr < nb; jr += nr {
-					bPanel := p.b[jr*kp : (jr+nr)*kp]
+					bPanel := p.b[jr*step:]
 					out := c.data[ir*c.ld+jc+jr:]
 					cols := min(nr, nb-jr)
 					if rows == mr && cols == nr {
-						kernel(kp, p.a[:], bPanel, out, c.ld, overwrite)
+						kernel(kp, p.a[:], bPanel, ldb, out, c.ld, overwrite)
 						continue
 					}
 					// Compute the tile aside, store its valid part.
-					kernel(kp, p.a[:], bPanel, tile[:], nr, true)
+					kernel(kp, p.a[:], bPanel, ldb, tile[:], nr, true)
 					storeTile(out, c.ld, &tile, rows, cols, overwrite)
 				}
 			}
@@ -321,27 +319,27 @@ func packA(dst []float32, a view, rows, kb, kp int) {
 	}
 }
 
-// packB copies op(B)[0:kb, 0:nb] into panels of nr columns, each stored
-// k-major ([kp][nr]), zero-padded to nr columns and kp steps. When B is
-// transposed it transposes 8×8 blocks of B in registers rather than
-// gathering each k step from nr rows: Cᵀ's products (see transposeC) pack
-// A this way.
-func packB(dst []float32, b view, kb, kp, nb int, row *[nc]float32) {
+// packB copies op(B)[0:kb, 0:nb] into dst for the kernel, zero-padded to
+// kp steps and to a multiple of nr columns, and returns the layout: the
+// kernel's B panel for columns jr… starts at dst[jr*step] and its k steps
+// are ldb floats apart. A stored B goes into panels of nr columns, each
+// k-major ([kp][nr]: ldb = nr, step = kp); when B is transposed it
+// transposes 8×8 blocks of B in registers rather than gathering each k step
+// from nr rows (Cᵀ's products, see transposeC, pack A this way). A Rows
+// operand writes its rows straight into dst, row-major (ldb = nb rounded up
+// to nr, step = 1): copying them on into panels cost as much as the
+// multiplication itself when C has few rows (a convolution's 3 output
+// channels).
+func packB(dst []float32, b view, kb, kp, nb int) (ldb, step int) {
 	if b.rows != nil {
-		// Each row of B, written into the L1-sized row buffer, goes out to
-		// the panels nr columns at a time.
+		ldb = (nb + nr - 1) / nr * nr
 		for p := range kb {
-			r := row[:nb]
-			b.rows.Row(r, b.row0+p, b.col0)
-			for jr := 0; jr < nb; jr += nr {
-				panel := dst[jr*kp+p*nr : jr*kp+(p+1)*nr]
-				clear(panel[copy(panel, r[jr:min(jr+nr, nb)]):])
-			}
+			row := dst[p*ldb : (p+1)*ldb]
+			b.rows.Row(row[:nb], b.row0+p, b.col0)
+			clear(row[nb:])
 		}
-		for jr := 0; jr < nb; jr += nr {
-			clear(dst[jr*kp+kb*nr : (jr+nr)*kp])
-		}
-		return
+		clear(dst[kb*ldb : kp*ldb])
+		return ldb, 1
 	}
 	for jr := 0; jr < nb; jr += nr {
 		panel := dst[jr*kp : (jr+nr)*kp]
@@ -378,4 +376,5 @@ func packB(dst []float32, b view, kb, kp, nb int, row *[nc]float32) {
 		}
 		clear(panel[kb*nr:])
 	}
+	return nr, kp
 }
