@@ -61,3 +61,20 @@ func BenchmarkConv2D(b *testing.B) {
 			2*float64(64*s.in*s.out*16*(s.size/2)*(s.size/2)), x, w)
 	}
 }
+
+// BenchmarkReflectionPad2D pads the activations before AdaIN's first
+// convolutions at 256 px (64 channels) by one pixel, as its encoder and
+// decoder do, and by four, as TransformerNet's 9×9 convolutions do.
+func BenchmarkReflectionPad2D(b *testing.B) {
+	x := backendtest.RandomTensor32(rand.New(rand.NewPCG(3, 3)), 1, 64, 256, 256)
+	for _, pad := range []int{1, 4} {
+		b.Run(fmt.Sprintf("pad%d", pad), func(b *testing.B) {
+			exec := graph.MustNewExec(testBackend(), func(x *graph.Node) *graph.Node { return ReflectionPad2D(x, pad, pad, pad, pad) })
+			exec.MustExec(x)
+			b.ResetTimer()
+			for range b.N {
+				exec.MustExec(x)[0].FinalizeAll()
+			}
+		})
+	}
+}
