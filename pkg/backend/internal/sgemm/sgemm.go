@@ -300,24 +300,34 @@ func packA(dst []float32, a view, rows, kb, kp int) {
 	dst = dst[:kp*mr]
 	clear(dst[kb*mr:])
 	if a.transposed {
+		if rows < mr {
+			clear(dst[:kb*mr])
+		}
 		for p := range kb {
 			step := dst[p*mr : (p+1)*mr]
-			clear(step[copy(step, a.data[p*a.ld:p*a.ld+rows]):])
+			for i, v := range a.data[p*a.ld : p*a.ld+rows] {
+				step[i] = v // a loop: copy would call memmove for six floats
+			}
 		}
 		return
 	}
-	for i := range mr {
-		if i >= rows {
-			for p := range kb {
-				dst[p*mr+i] = 0
-			}
-			continue
-		}
-		for p, v := range a.data[i*a.ld : i*a.ld+kb] {
-			dst[p*mr+i] = v
+	// Six rows read side by side, so that dst is written in order.
+	var r [mr][]float32
+	for i := range r {
+		r[i] = zeroRow[:kb]
+		if i < rows {
+			r[i] = a.data[i*a.ld : i*a.ld+kb]
 		}
 	}
+	r0, r1, r2, r3, r4, r5 := r[0], r[1][:len(r[0])], r[2][:len(r[0])], r[3][:len(r[0])], r[4][:len(r[0])], r[5][:len(r[0])]
+	for p := range r0 {
+		d := dst[p*mr : p*mr+mr]
+		d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+	}
 }
+
+// zeroRow stands in for the rows of A past m in packA.
+var zeroRow [kc]float32
 
 // packB copies op(B)[0:kb, 0:nb] into dst for the kernel, zero-padded to
 // kp steps and to a multiple of nr columns, and returns the layout: the
