@@ -265,47 +265,60 @@ func (op binaryOp) opType() backends.OpType {
 	return [...]backends.OpType{backends.OpTypeAdd, backends.OpTypeMul, backends.OpTypeSub, backends.OpTypeDiv}[op]
 }
 
-// execBroadcastBinary applies op to a full-size float32 operand and one
-// broadcast along some axes (same rank, size 1 there), in either order;
-// everything else, equal shapes included, runs simplego's executor.
+// execBroadcastBinary applies op to float32 operands of the output's shape,
+// or to one such operand and one broadcast along some axes (same rank, size
+// 1 there) or a scalar (any size-1 shape), in either order; everything else
+// runs simplego's executor. Like simplego it writes into the full-size
+// operand's buffer when this is that buffer's last use.
 func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
 	op binaryOp, fallback nodeExecutor) (*simplego.Buffer, error) {
 	if _, ours := ownBackends.Load(backend); !ours {
 		return fallback(backend, node, inputs, owned)
 	}
 	outShape := nodeShape(node)
-	full, small := inputs[0], inputs[1]
-	fullShape, err1 := backend.BufferShape(full)
-	smallShape, err2 := backend.BufferShape(small)
+	fullShape, err1 := backend.BufferShape(inputs[0])
+	smallShape, err2 := backend.BufferShape(inputs[1])
+	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || outShape.Size() == 0 {
+		return fallback(backend, node, inputs, owned)
+	}
+	full, small := 0, 1
 	smallFirst := false // the broadcast operand is the left one: v - x, v / x
-	if err1 == nil && err2 == nil && smallShape.Equal(outShape) {
-		full, small, fullShape, smallShape = small, full, smallShape, fullShape
+	if !fullShape.Equal(outShape) || (owned[1] && smallShape.Equal(outShape)) {
+		full, small, fullShape, smallShape = 1, 0, smallShape, fullShape
 		smallFirst = true
 	}
-	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || !fullShape.Equal(outShape) ||
-		smallShape.Rank() != outShape.Rank() || smallShape.Equal(outShape) || outShape.Size() == 0 {
+	if !fullShape.Equal(outShape) || (smallShape.Rank() != outShape.Rank() && smallShape.Size() != 1) {
 		return fallback(backend, node, inputs, owned)
 	}
-	in, err := float32Data(backend, full, small)
-	if err != nil {
-		return fallback(backend, node, inputs, owned)
-	}
-	out, res, err := newFloat32Output(backend, outShape)
+	in, err := float32Data(backend, inputs[full], inputs[small])
 	if err != nil {
 		return fallback(backend, node, inputs, owned)
 	}
 	x, v := in[0], in[1]
-	smallStrides := smallShape.Strides()
-	for axis, d := range smallShape.Dimensions {
-		if d == 1 {
-			smallStrides[axis] = 0
+	out, res := inputs[full], x
+	if owned[full] {
+		inputs[full] = nil // reused as the output, as simplego marks it
+	} else if out, res, err = newFloat32Output(backend, outShape); err != nil {
+		return fallback(backend, node, inputs, owned)
+	}
+	if op == binaryAdd || op == binaryMul {
+		smallFirst = false // commutative
+	}
+	if smallShape.Equal(outShape) {
+		binaryRun(op, smallFirst, res, x, v)
+		return out, nil
+	}
+	smallStrides := make([]int, outShape.Rank()) // a scalar's: all 0
+	if smallShape.Rank() == outShape.Rank() {
+		smallStrides = smallShape.Strides()
+		for axis, d := range smallShape.Dimensions {
+			if d == 1 {
+				smallStrides[axis] = 0
+			}
 		}
 	}
 	l := newStridedLoop(outShape.Dimensions, outShape.Strides(), smallStrides)
 	n, _, step := l.inner()
-	if op == binaryAdd || op == binaryMul {
-		smallFirst = false // commutative
-	}
 	l.each(func(i, j int) {
 		run, src := res[i:i+n], x[i:i+n]
 		if step == 0 {
@@ -348,8 +361,9 @@ func binaryRunScalarGo(op binaryOp, kFirst bool, run, src []float32, k float32) 
 	}
 }
 
-// binaryRun sets run to src op w element by element (w op src when wFirst).
-func binaryRun(op binaryOp, wFirst bool, run, src, w []float32) {
+// binaryRunGo sets run to src op w element by element (w op src when
+// wFirst); see binaryRun.
+func binaryRunGo(op binaryOp, wFirst bool, run, src, w []float32) {
 	w = w[:len(src)]
 	switch {
 	case op == binaryAdd:

@@ -116,3 +116,35 @@ func addTo32(acc, x []float32) {
 	}
 	addTo32Go(acc[n:], x[n:])
 }
+
+// binaryRun sets run to src op w element by element (w op src when wFirst).
+func binaryRun(op binaryOp, wFirst bool, run, src, w []float32) {
+	if !hasAVX {
+		binaryRunGo(op, wFirst, run, src, w)
+		return
+	}
+	run, w = run[:len(src)], w[:len(src)]
+	n := len(src) &^ 7
+	if wFirst && (op == binarySub || op == binaryDiv) {
+		src, w = w, src
+	}
+	switch op {
+	case binaryAdd:
+		for i := 0; i < n; i += 8 {
+			archsimd.LoadFloat32x8Slice(src[i : i+8]).Add(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
+		}
+	case binaryMul:
+		for i := 0; i < n; i += 8 {
+			archsimd.LoadFloat32x8Slice(src[i : i+8]).Mul(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
+		}
+	case binarySub:
+		for i := 0; i < n; i += 8 {
+			archsimd.LoadFloat32x8Slice(src[i : i+8]).Sub(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
+		}
+	default:
+		for i := 0; i < n; i += 8 {
+			archsimd.LoadFloat32x8Slice(src[i : i+8]).Div(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
+		}
+	}
+	binaryRunGo(op, false, run[n:], src[n:], w[n:])
+}
