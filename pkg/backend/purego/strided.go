@@ -96,6 +96,27 @@ func (l stridedLoop) each(f func(a, b int)) {
 	}
 }
 
+// shortRepeat is the longest repetition of one element that
+// execBroadcastInDim writes two axes at a time.
+const shortRepeat = 8
+
+// repeatEach sets dst to every element of src repeated n times.
+func repeatEach(dst, src []float32, n int) {
+	if n == 2 {
+		dst = dst[:2*len(src)]
+		for i, v := range src {
+			dst[2*i], dst[2*i+1] = v, v
+		}
+		return
+	}
+	for i, v := range src {
+		run := dst[i*n : (i+1)*n]
+		for j := range run {
+			run[j] = v
+		}
+	}
+}
+
 // float32Operands returns the float32 data of a node's one input and a new
 // output buffer, or ok false when simplego's executor should run instead.
 func float32Operands(backend *simplego.Backend, node *simplego.Node, input *simplego.Buffer) (in []float32, inShape shapes.Shape, out *simplego.Buffer, outData []float32, ok bool) {
@@ -141,6 +162,15 @@ func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs [
 	}
 	l := newStridedLoop(outShape.Dimensions, operandStrides, outShape.Strides())
 	n, step, _ := l.inner()
+	if outer := len(l.dims) - 2; step == 0 && n <= shortRepeat && outer >= 0 && l.a[outer] == 1 && l.b[outer] == n {
+		// Each element of a contiguous run repeated n times (nearest
+		// upsampling's columns): two axes per call rather than a call per
+		// n elements.
+		rows := stridedLoop{dims: l.dims[:outer+1], a: l.a[:outer+1], b: l.b[:outer+1]}
+		width := l.dims[outer]
+		rows.each(func(src, dst int) { repeatEach(y[dst:dst+width*n], x[src:src+width], n) })
+		return out, nil
+	}
 	l.each(func(src, dst int) {
 		run := y[dst : dst+n]
 		if step == 1 {
