@@ -6,12 +6,13 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 )
 
-// Concatenate of float32 one output row at a time, with short pieces moved
-// by a loop. Reflection padding (nn.ReflectionPad2D, before every
+// Concatenate of float32 with short pieces moved by a loop. Reflection
+// padding (nn.ReflectionPad2D, before every
 // convolution of TransformerNet and AdaIN) concatenates single-pixel
 // columns to each image row, and simplego copies every piece with copy(),
 // which for one float is a call to memmove: the padding of one AdaIN
-// stylisation made over 30 million of them.
+// stylisation made over 30 million of them. Pieces of one float are an
+// interleave: the phases of a transposed convolution, interior padding.
 
 var simplegoConcatenate nodeExecutor
 
@@ -42,26 +43,28 @@ func execConcatenate(backend *simplego.Backend, node *simplego.Node, inputs []*s
 	if outer == 0 || len(y) == 0 {
 		return out, nil
 	}
-	// pieces[i] is how many floats input i contributes to each output row.
-	pieces := make([]int, len(in))
-	for i, x := range in {
-		pieces[i] = len(x) / outer
-	}
 	row := len(y) / outer
-	for o := range outer {
-		dst := y[o*row : (o+1)*row]
-		for i, x := range in {
-			n := pieces[i]
-			src := x[o*n : (o+1)*n]
-			if n <= shortPiece {
+	offset := 0 // of input i's piece in each output row
+	for _, x := range in {
+		n := len(x) / outer
+		switch {
+		case n == 1: // an interleave (convolution phases, interior padding)
+			for o, v := range x {
+				y[o*row+offset] = v
+			}
+		case n <= shortPiece:
+			for o := range outer {
+				dst, src := y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n]
 				for j, v := range src {
 					dst[j] = v
 				}
-			} else {
-				copy(dst, src)
 			}
-			dst = dst[n:]
+		default:
+			for o := range outer {
+				copy(y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n])
+			}
 		}
+		offset += n
 	}
 	return out, nil
 }
