@@ -164,3 +164,30 @@ func TestBinaryRun(t *testing.T) {
 		}
 	}
 }
+
+// TestWhereExecutor runs float32 Where on the backend against float64
+// (simplego's executor): LeakyReLU, its gradient, and intermediate operands
+// whose buffers it reuses.
+func TestWhereExecutor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(83, 84))
+	leaky := func(x *graph.Node) *graph.Node {
+		return graph.Where(graph.GreaterOrEqual(x, graph.ScalarZero(x.Graph(), x.DType())), x, graph.MulScalar(x, 0.2))
+	}
+	ops := map[string]func(x, y *graph.Node) *graph.Node{
+		"LeakyReLU": func(x, _ *graph.Node) *graph.Node { return leaky(x) },
+		"LeakyReLU's gradient": func(x, y *graph.Node) *graph.Node {
+			return graph.Gradient(graph.ReduceAllSum(graph.Mul(leaky(x), y)), x)[0]
+		},
+		"operands reread": func(x, y *graph.Node) *graph.Node {
+			h := graph.MulScalar(y, 3)
+			return graph.Add(graph.Where(graph.LessThan(x, y), h, graph.Neg(x)), h)
+		},
+	}
+	for _, dims := range [][]int{{1}, {9}, {3, 5, 11}} {
+		x, y := backendtest.RandomArray(rng, dims...), backendtest.RandomArray(rng, dims...)
+		for name, fn := range ops {
+			want := execute(t, fn, x, y)[0]
+			backendtest.AssertClose(t, fmt.Sprintf("%s of %v", name, dims), execute32(t, fn, x, y), want, 1e-6)
+		}
+	}
+}
