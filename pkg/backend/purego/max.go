@@ -3,7 +3,7 @@ package purego
 import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // Max of float32 as vector loops. Every ReLU is a Max against zero, and
@@ -22,33 +22,13 @@ func init() { simplegoMax = replaceExecutor(backends.OpTypeMax, execMax) }
 // when this is that buffer's last use. NaN propagates, as in XLA; a zero
 // result may have the other sign than simplego's.
 func execMax(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
-	if _, ours := ownBackends.Load(backend); !ours {
+	operands, ok := float32BinaryOperands(backend, node, inputs, owned, func(out, other shapes.Shape) bool {
+		return other.Equal(out) || other.Size() == 1
+	})
+	if !ok {
 		return simplegoMax(backend, node, inputs, owned)
 	}
-	outShape := nodeShape(node)
-	lhsShape, err1 := backend.BufferShape(inputs[0])
-	rhsShape, err2 := backend.BufferShape(inputs[1])
-	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 {
-		return simplegoMax(backend, node, inputs, owned)
-	}
-	full, other := 0, 1
-	if !lhsShape.Equal(outShape) || (owned[1] && rhsShape.Equal(outShape)) {
-		full, other, lhsShape, rhsShape = 1, 0, rhsShape, lhsShape
-	}
-	if !lhsShape.Equal(outShape) || (!rhsShape.Equal(outShape) && rhsShape.Size() != 1) {
-		return simplegoMax(backend, node, inputs, owned)
-	}
-	in, err := float32Data(backend, inputs[full], inputs[other])
-	if err != nil {
-		return simplegoMax(backend, node, inputs, owned)
-	}
-	x, w := in[0], in[1]
-	out, y := inputs[full], x
-	if owned[full] {
-		inputs[full] = nil // reused as the output, as simplego marks it
-	} else if out, y, err = newFloat32Output(backend, outShape); err != nil {
-		return simplegoMax(backend, node, inputs, owned)
-	}
+	out, y, x, w := operands.out, operands.y, operands.full, operands.other
 	if len(w) == 1 && len(x) != 1 {
 		maxScalar32(y, x, w[0])
 	} else {

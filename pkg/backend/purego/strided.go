@@ -138,6 +138,57 @@ func float32Operands(backend *simplego.Backend, node *simplego.Node, input *simp
 	return data[0], inShape, out, outData, true
 }
 
+// binaryOperands are a float32 binary op's operands and output: full has
+// the output's shape (the left operand unless swapped), other any shape
+// that the executor accepted, and y is the output's data, full's own
+// buffer when this is its last use.
+type binaryOperands struct {
+	full, other []float32
+	otherShape  shapes.Shape
+	swapped     bool
+	out         *simplego.Buffer
+	y           []float32
+}
+
+// float32BinaryOperands returns a float32 binary op's operands, or ok false
+// (and inputs untouched) when simplego's executor should run instead: other
+// dtypes, neither operand of the output's shape, or an other operand that
+// accept refuses. When both have the output's shape, full is the one whose
+// buffer is free, which then becomes the output, as simplego's binary ops
+// reuse theirs.
+func float32BinaryOperands(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
+	accept func(out, other shapes.Shape) bool) (ops binaryOperands, ok bool) {
+	if _, ours := ownBackends.Load(backend); !ours {
+		return ops, false
+	}
+	outShape := nodeShape(node)
+	fullShape, err1 := backend.BufferShape(inputs[0])
+	otherShape, err2 := backend.BufferShape(inputs[1])
+	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || outShape.Size() == 0 {
+		return ops, false
+	}
+	full, other := 0, 1
+	if !fullShape.Equal(outShape) || (owned[1] && otherShape.Equal(outShape)) {
+		full, other, fullShape, otherShape = 1, 0, otherShape, fullShape
+		ops.swapped = true
+	}
+	if !fullShape.Equal(outShape) || !accept(outShape, otherShape) {
+		return ops, false
+	}
+	in, err := float32Data(backend, inputs[full], inputs[other])
+	if err != nil {
+		return ops, false
+	}
+	ops.full, ops.other, ops.otherShape = in[0], in[1], otherShape
+	if owned[full] {
+		ops.out, ops.y = inputs[full], ops.full
+		inputs[full] = nil // reused as the output, as simplego marks it
+	} else if ops.out, ops.y, err = newFloat32Output(backend, outShape); err != nil {
+		return ops, false
+	}
+	return ops, true
+}
+
 // execBroadcastInDim writes the operand into the output's shape: operand
 // axis i is output axis axes[i], the other output axes repeat it.
 func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
@@ -302,35 +353,15 @@ func (op binaryOp) opType() backends.OpType {
 // operand's buffer when this is that buffer's last use.
 func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool,
 	op binaryOp, fallback nodeExecutor) (*simplego.Buffer, error) {
-	if _, ours := ownBackends.Load(backend); !ours {
+	operands, ok := float32BinaryOperands(backend, node, inputs, owned, func(out, other shapes.Shape) bool {
+		return other.Rank() == out.Rank() || other.Size() == 1
+	})
+	if !ok {
 		return fallback(backend, node, inputs, owned)
 	}
-	outShape := nodeShape(node)
-	fullShape, err1 := backend.BufferShape(inputs[0])
-	smallShape, err2 := backend.BufferShape(inputs[1])
-	if err1 != nil || err2 != nil || outShape.DType != dtypes.Float32 || outShape.Size() == 0 {
-		return fallback(backend, node, inputs, owned)
-	}
-	full, small := 0, 1
-	smallFirst := false // the broadcast operand is the left one: v - x, v / x
-	if !fullShape.Equal(outShape) || (owned[1] && smallShape.Equal(outShape)) {
-		full, small, fullShape, smallShape = 1, 0, smallShape, fullShape
-		smallFirst = true
-	}
-	if !fullShape.Equal(outShape) || (smallShape.Rank() != outShape.Rank() && smallShape.Size() != 1) {
-		return fallback(backend, node, inputs, owned)
-	}
-	in, err := float32Data(backend, inputs[full], inputs[small])
-	if err != nil {
-		return fallback(backend, node, inputs, owned)
-	}
-	x, v := in[0], in[1]
-	out, res := inputs[full], x
-	if owned[full] {
-		inputs[full] = nil // reused as the output, as simplego marks it
-	} else if out, res, err = newFloat32Output(backend, outShape); err != nil {
-		return fallback(backend, node, inputs, owned)
-	}
+	outShape, smallShape := nodeShape(node), operands.otherShape
+	out, res, x, v := operands.out, operands.y, operands.full, operands.other
+	smallFirst := operands.swapped // the broadcast operand is the left one: v - x, v / x
 	if op == binaryAdd || op == binaryMul {
 		smallFirst = false // commutative
 	}
