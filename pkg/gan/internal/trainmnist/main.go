@@ -9,12 +9,21 @@
 // for its command). Training resumes from the newest checkpoint in
 // -checkpoints, so an interrupted run (Ctrl-C checkpoints first) loses at
 // most -fid-every steps.
+//
+// With -select, -out and -grid are the generator of the step whose FID
+// against 10 000 training digits was lowest so far, rather than of the last
+// step: a choice among the measured steps that never looks at the test
+// digits, whose FID is the one reported. The choice survives restarts in
+// <out>.selected.json.
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -25,6 +34,7 @@ import (
 	"github.com/neuralart/neuralart/pkg/datasets"
 	"github.com/neuralart/neuralart/pkg/gan"
 	"github.com/neuralart/neuralart/pkg/images"
+	"github.com/neuralart/neuralart/pkg/internal/atomicfile"
 	"github.com/neuralart/neuralart/pkg/lenet"
 	"github.com/neuralart/neuralart/pkg/metrics"
 )
@@ -34,6 +44,7 @@ type config struct {
 	model                                           string
 	steps, batch, featureMaps, fidEvery, fidSamples int
 	classes                                         int
+	selectBest                                      bool
 	lr, lrD, smoothing, average                     float64
 	seed                                            uint64
 	checkpoints, out, grid                          string
@@ -55,6 +66,7 @@ func main() {
 	flag.IntVar(&c.fidSamples, "fid-samples", 5000, "generated images per FID measurement")
 	flag.StringVar(&c.checkpoints, "checkpoints", filepath.Join(os.TempDir(), "neuralart-trainmnist"), "checkpoint directory")
 	flag.StringVar(&c.out, "out", "", "safetensors file for the trained generator (none when empty)")
+	flag.BoolVar(&c.selectBest, "select", false, "make -out and -grid the generator of the measured step with the lowest FID against 10 000 training digits (see the package doc)")
 	flag.StringVar(&c.grid, "grid", "", "PNG file for a 10x10 grid of the trained generator's samples, a row per digit when conditional (none when empty)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -123,6 +135,19 @@ func run(ctx context.Context, c config) error {
 	}
 	fmt.Printf("%s pair, %d classes, %d steps of batch %d, width %d, %s backend; FID of %d samples vs MNIST test\n",
 		c.model, c.classes, c.steps, c.batch, c.featureMaps, b.Name(), c.fidSamples)
+	var selected selection
+	if c.selectBest {
+		if c.out == "" {
+			return errors.New("trainmnist: -select needs -out")
+		}
+		if selected, err = readSelection(c.out); err != nil {
+			return err
+		}
+	}
+	trainStats, err := metrics.StatsOf(featureNet, metrics.DatasetImages(trainSet.Subset(selectionDigits), featureBatch))
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	for next := (trainer.Steps()/c.fidEvery + 1) * c.fidEvery; trainer.Steps() < c.steps; next += c.fidEvery {
 		if err := trainer.Train(ctx, min(next, c.steps)); err != nil {
@@ -132,25 +157,85 @@ func run(ctx context.Context, c config) error {
 		if err != nil {
 			return err
 		}
-		fid, err := frechetDistance(featureNet, sampler, testStats, c.fidSamples)
+		generated, err := metrics.StatsOf(featureNet, sampler.Images(c.fidSamples, featureBatch, 7))
 		if err != nil {
 			return err
 		}
-		line := fmt.Sprintf("step %5d  FID %7.2f", trainer.Steps(), fid)
+		fid, err := metrics.FrechetDistance(generated, testStats)
+		if err != nil {
+			return err
+		}
+		fidTrain, err := metrics.FrechetDistance(generated, trainStats)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("step %5d  FID %7.2f  (train digits %.2f", trainer.Steps(), fid, fidTrain)
 		if c.average != 0 {
-			live, err := frechetDistance(featureNet, trainer.Sampler(), testStats, c.fidSamples)
+			live, err := metrics.StatsOf(featureNet, trainer.Sampler().Images(c.fidSamples, featureBatch, 7))
 			if err != nil {
 				return err
 			}
-			line += fmt.Sprintf(" (live weights %.2f)", live)
+			liveFID, err := metrics.FrechetDistance(live, testStats)
+			if err != nil {
+				return err
+			}
+			line += fmt.Sprintf("; live weights %.2f", liveFID)
 		}
-		fmt.Printf("%s  (%s)\n", line, time.Since(start).Round(time.Second))
+		line += ")"
+		better := c.selectBest && (selected.Step == 0 || fidTrain < selected.TrainFID)
+		if better {
+			line += "  selected"
+		}
+		fmt.Printf("%s  %s\n", line, time.Since(start).Round(time.Second))
+		if better {
+			selected = selection{Step: trainer.Steps(), TrainFID: fidTrain, TestFID: fid}
+			if err := write(trainer, sampler, c, selected); err != nil {
+				return err
+			}
+		}
 	}
+	if c.selectBest {
+		fmt.Printf("%s holds step %d: FID %.2f (train digits %.2f)\n", c.out, selected.Step, selected.TestFID, selected.TrainFID)
+		return nil
+	}
+	sampler, err := evaluated(trainer, c)
+	if err != nil {
+		return err
+	}
+	return write(trainer, sampler, c, selection{})
+}
+
+// selectionDigits is how many training digits -select compares with.
+const selectionDigits = 10000
+
+// selection is the step -select chose, as <out>.selected.json keeps it.
+type selection struct {
+	Step              int
+	TrainFID, TestFID float64
+}
+
+func selectionPath(out string) string { return out + ".selected.json" }
+
+// readSelection returns the step chosen by an earlier run into out, if any.
+func readSelection(out string) (selection, error) {
+	var s selection
+	data, err := os.ReadFile(selectionPath(out))
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(data, &s)
+	}
+	if err != nil {
+		return s, fmt.Errorf("trainmnist: the earlier selection: %w", err)
+	}
+	return s, nil
+}
+
+// write writes -grid and -out from sampler (the trainer's current
+// generator), and the selection beside -out when -select chose it.
+func write(trainer *gan.Trainer, sampler *gan.Sampler, c config, chosen selection) error {
 	if c.grid != "" {
-		sampler, err := evaluated(trainer, c)
-		if err != nil {
-			return err
-		}
 		if err := saveGrid(sampler, c.grid); err != nil {
 			return err
 		}
@@ -163,7 +248,14 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	fmt.Printf("generator written to %s\n", c.out)
-	return nil
+	if !c.selectBest {
+		return nil
+	}
+	return atomicfile.Write(selectionPath(c.out), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(chosen)
+	})
 }
 
 // evaluated is the generator that the FID, -grid and -out use: the average
@@ -173,15 +265,6 @@ func evaluated(trainer *gan.Trainer, c config) (*gan.Sampler, error) {
 		return trainer.AveragedSampler()
 	}
 	return trainer.Sampler(), nil
-}
-
-// frechetDistance is the FID of n samples of s against the test set's statistics.
-func frechetDistance(featureNet *lenet.Net, s *gan.Sampler, test *metrics.Stats, n int) (float64, error) {
-	generated, err := metrics.StatsOf(featureNet, s.Images(n, featureBatch, 7))
-	if err != nil {
-		return 0, err
-	}
-	return metrics.FrechetDistance(generated, test)
 }
 
 // saveGrid writes 100 samples at 4x, 10 to a row: row k asks for digit k
