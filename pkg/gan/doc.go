@@ -35,7 +35,9 @@
 // Sampler.GenerateClasses draws the digit asked for.
 //
 // Trainer alternates one D and one G step with Adam (2e-4, β = (0.5, 0.999);
-// optionally a faster D, TTUR, and one-sided label smoothing), reports
+// optionally a faster D, TTUR, one-sided label smoothing, and an
+// exponential moving average of G's weights, whose samples are steadier
+// than the live weights' (Yazıcı et al. 2019; AveragedSampler), reports
 // losses, D(x), D(G(z)) and samples of a fixed noise every N steps, writes
 // checkpoints atomically and keeps the newest K, resumes from the latest
 // bit-identically, stops with a *NonFiniteError naming the step when a loss

@@ -270,6 +270,9 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 		if len(x) == 0 {
 			return out, nil
 		}
+		if reduceShortRuns(l, x, y, true) {
+			return out, nil
+		}
 		l.each(func(src, dst int) {
 			run := x[src : src+n]
 			if step == 0 {
@@ -291,6 +294,9 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 	if len(x) == 0 {
 		return out, nil // sums of nothing
 	}
+	if reduceShortRuns(l, x, y, false) {
+		return out, nil
+	}
 	l.each(func(src, dst int) {
 		run := x[src : src+n]
 		if step == 0 {
@@ -300,6 +306,38 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 		addTo32(y[dst:dst+n], run)
 	})
 	return out, nil
+}
+
+// reduceShortRuns reduces x into y two axes per call when the innermost
+// axis is a short contiguous run reduced to one element and the next one
+// steps to the next run and the next output (max pooling's 2-pixel windows,
+// a norm's sums over 7-pixel rows), and reports whether it did; the
+// function call per run otherwise costs more than the run. Each output
+// receives its run's maximum, or its run's sum32, as in the general loop.
+func reduceShortRuns(l stridedLoop, x, y []float32, isMax bool) bool {
+	n, _, step := l.inner()
+	outer := len(l.dims) - 2
+	if step != 0 || n > shortRepeat || outer < 0 || l.a[outer] != n || l.b[outer] != 1 {
+		return false
+	}
+	rows := stridedLoop{dims: l.dims[:outer+1], a: l.a[:outer+1], b: l.b[:outer+1]}
+	width := l.dims[outer]
+	rows.each(func(src, dst int) {
+		acc, runs := y[dst:dst+width], x[src:src+width*n]
+		for i := range acc {
+			run := runs[i*n : (i+1)*n]
+			if isMax {
+				m := acc[i]
+				for _, v := range run {
+					m = max(m, v)
+				}
+				acc[i] = m
+				continue
+			}
+			acc[i] += sum32(run)
+		}
+	})
+	return true
 }
 
 // sum32Go adds x in eight interleaved partial sums: fewer dependent adds,
