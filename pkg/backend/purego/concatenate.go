@@ -44,27 +44,29 @@ func execConcatenate(backend *simplego.Backend, node *simplego.Node, inputs []*s
 		return out, nil
 	}
 	row := len(y) / outer
-	offset := 0 // of input i's piece in each output row
-	for _, x := range in {
-		n := len(x) / outer
-		switch {
-		case n == 1: // an interleave (convolution phases, interior padding)
-			for o, v := range x {
-				y[o*row+offset] = v
-			}
-		case n <= shortPiece:
-			for o := range outer {
-				dst, src := y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n]
-				for j, v := range src {
-					dst[j] = v
+	parallel(outer, len(y), func(lo, hi int) {
+		offset := 0 // of input i's piece in each output row
+		for _, x := range in {
+			n := len(x) / outer
+			switch {
+			case n == 1: // an interleave (convolution phases, interior padding)
+				for o, v := range x[lo:hi] {
+					y[(lo+o)*row+offset] = v
+				}
+			case n <= shortPiece:
+				for o := lo; o < hi; o++ {
+					dst, src := y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n]
+					for j, v := range src {
+						dst[j] = v
+					}
+				}
+			default:
+				for o := lo; o < hi; o++ {
+					copy(y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n])
 				}
 			}
-		default:
-			for o := range outer {
-				copy(y[o*row+offset:o*row+offset+n], x[o*n:(o+1)*n])
-			}
+			offset += n
 		}
-		offset += n
-	}
+	})
 	return out, nil
 }

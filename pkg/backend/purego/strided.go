@@ -44,6 +44,7 @@ func init() {
 // by their strides per axis; the innermost axis is left to the caller.
 type stridedLoop struct {
 	dims, a, b []int
+	a0, b0     int // the offsets of index 0 (see part)
 }
 
 // newStridedLoop drops axes of size 1 and merges each axis into the next
@@ -77,7 +78,7 @@ func (l stridedLoop) inner() (n, a, b int) {
 func (l stridedLoop) each(f func(a, b int)) {
 	outer := len(l.dims) - 1
 	idx := make([]int, outer)
-	a, b := 0, 0
+	a, b := l.a0, l.b0
 	for {
 		f(a, b)
 		i := outer - 1
@@ -219,10 +220,10 @@ func execBroadcastInDim(backend *simplego.Backend, node *simplego.Node, inputs [
 		// n elements.
 		rows := stridedLoop{dims: l.dims[:outer+1], a: l.a[:outer+1], b: l.b[:outer+1]}
 		width := l.dims[outer]
-		rows.each(func(src, dst int) { repeatEach(y[dst:dst+width*n], x[src:src+width], n) })
+		rows.eachParallel(len(y), func(src, dst int) { repeatEach(y[dst:dst+width*n], x[src:src+width], n) })
 		return out, nil
 	}
-	l.each(func(src, dst int) {
+	l.eachParallel(len(y), func(src, dst int) {
 		run := y[dst : dst+n]
 		if step == 1 {
 			copy(run, x[src:src+n])
@@ -263,6 +264,10 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 	}
 	l := newStridedLoop(xShape.Dimensions, xShape.Strides(), outStrides)
 	n, _, step := l.inner()
+	each := l.each
+	if l.b[0] != 0 { // the outermost axis is kept: its indices sum apart
+		each = func(f func(a, b int)) { l.eachParallel(len(x), f) }
+	}
 	if isMax {
 		for i := range y {
 			y[i] = float32(math.Inf(-1)) // the maximum of nothing, as XLA's ReduceMax
@@ -273,7 +278,7 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 		if reduceShortRuns(l, x, y, true) {
 			return out, nil
 		}
-		l.each(func(src, dst int) {
+		each(func(src, dst int) {
 			run := x[src : src+n]
 			if step == 0 {
 				m := y[dst]
@@ -297,7 +302,7 @@ func execReduce(backend *simplego.Backend, node *simplego.Node, inputs []*simple
 	if reduceShortRuns(l, x, y, false) {
 		return out, nil
 	}
-	l.each(func(src, dst int) {
+	each(func(src, dst int) {
 		run := x[src : src+n]
 		if step == 0 {
 			y[dst] += sum32(run)
@@ -322,7 +327,11 @@ func reduceShortRuns(l stridedLoop, x, y []float32, isMax bool) bool {
 	}
 	rows := stridedLoop{dims: l.dims[:outer+1], a: l.a[:outer+1], b: l.b[:outer+1]}
 	width := l.dims[outer]
-	rows.each(func(src, dst int) {
+	each := rows.each
+	if rows.b[0] != 0 { // the outermost axis is kept: its indices reduce apart
+		each = func(f func(a, b int)) { rows.eachParallel(len(x), f) }
+	}
+	each(func(src, dst int) {
 		acc, runs := y[dst:dst+width], x[src:src+width*n]
 		for i := range acc {
 			run := runs[i*n : (i+1)*n]
@@ -404,7 +413,7 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 		smallFirst = false // commutative
 	}
 	if smallShape.Equal(outShape) {
-		binaryRun(op, smallFirst, res, x, v)
+		parallel(len(x), len(x), func(lo, hi int) { binaryRun(op, smallFirst, res[lo:hi], x[lo:hi], v[lo:hi]) })
 		return out, nil
 	}
 	smallStrides := make([]int, outShape.Rank()) // a scalar's: all 0
@@ -418,7 +427,7 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 	}
 	l := newStridedLoop(outShape.Dimensions, outShape.Strides(), smallStrides)
 	n, _, step := l.inner()
-	l.each(func(i, j int) {
+	l.eachParallel(len(x), func(i, j int) {
 		run, src := res[i:i+n], x[i:i+n]
 		if step == 0 {
 			binaryRunScalar(op, smallFirst, run, src, v[j])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -189,5 +190,39 @@ func TestWhereExecutor(t *testing.T) {
 			want := execute(t, fn, x, y)[0]
 			backendtest.AssertClose(t, fmt.Sprintf("%s of %v", name, dims), execute32(t, fn, x, y), want, 1e-6)
 		}
+	}
+}
+
+// TestParallelExecutors runs the element-wise executors on tensors large
+// enough to be split over goroutines (see parallel) against float64
+// (simplego's executors): a reduction over a kept and over a reduced
+// outermost axis, broadcasts, binary ops, Max, Where, Sign and Concatenate.
+func TestParallelExecutors(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one CPU: the executors do not split")
+	}
+	rng := rand.New(rand.NewPCG(85, 86))
+	x, y := backendtest.RandomArray(rng, 4, 3, 96, 128), backendtest.RandomArray(rng, 4, 3, 96, 128)
+	ops := map[string]func(x, y *graph.Node) *graph.Node{
+		"sums": func(x, _ *graph.Node) *graph.Node {
+			return graph.Add(graph.ReduceSum(x, 0), graph.Reshape(graph.ReduceSum(x, 0, 2, 3), 3, 1, 1))
+		},
+		"max pooling": func(x, _ *graph.Node) *graph.Node {
+			return graph.ReduceMax(graph.Reshape(x, 4, 3, 48, 2, 64, 2), 3, 5)
+		},
+		"broadcast and binary ops": func(x, y *graph.Node) *graph.Node {
+			bias := graph.ReduceMean(x, 0, 2, 3)
+			return graph.Sub(graph.Mul(graph.Add(x, graph.Reshape(bias, 1, 3, 1, 1)), y), graph.BroadcastToDims(graph.Reshape(bias, 1, 3, 1, 1), 4, 3, 96, 128))
+		},
+		"Max, Where, Sign": func(x, y *graph.Node) *graph.Node {
+			zero := graph.ScalarZero(x.Graph(), x.DType())
+			return graph.Add(graph.Max(x, zero), graph.Where(graph.GreaterOrEqual(y, zero), graph.Sign(x), y))
+		},
+		"Concatenate": func(x, y *graph.Node) *graph.Node {
+			return graph.Concatenate([]*graph.Node{graph.Slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(), graph.AxisElem(1)), y, x}, 3)
+		},
+	}
+	for name, fn := range ops {
+		backendtest.AssertClose(t, name, execute32(t, fn, x, y), execute(t, fn, x, y)[0], 1e-5)
 	}
 }

@@ -1,0 +1,52 @@
+package purego
+
+import (
+	"runtime"
+	"sync"
+)
+
+// The element-wise executors split their work over GOMAXPROCS goroutines.
+// simplego runs one op at a time here (see backend.go), so an op on one core
+// leaves the others idle: on two cores, element-wise passes (padding,
+// pooling, ReLUs, bias adds) were a third of an AdaIN stylisation's time
+// while the convolutions, which split, were the rest.
+
+// minParallelWork is the fewest elements worth a second goroutine: about
+// 50 µs of a memory-bound pass, against a few µs to start one.
+const minParallelWork = 1 << 16
+
+// parallel calls f on consecutive parts [lo, hi) of [0, n) on up to
+// GOMAXPROCS goroutines (the calling one among them), as many as work
+// elements in all are worth.
+func parallel(n, work int, f func(lo, hi int)) {
+	p := min(runtime.GOMAXPROCS(0), n, max(1, work/minParallelWork))
+	if p <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < p; i++ {
+		wg.Go(func() { f(i*n/p, (i+1)*n/p) })
+	}
+	f(0, n/p)
+	wg.Wait()
+}
+
+// eachParallel is each with the outermost axis split by parallel, for a
+// loop of work elements. The caller guarantees that different indices of
+// that axis write different outputs (a reduction's must not be reduced
+// there); a loop of one axis (a single run) runs as each.
+func (l stridedLoop) eachParallel(work int, f func(a, b int)) {
+	if len(l.dims) < 2 {
+		l.each(f)
+		return
+	}
+	parallel(l.dims[0], work, func(lo, hi int) { l.part(lo, hi).each(f) })
+}
+
+// part is the loop over indices [lo, hi) of the outermost axis.
+func (l stridedLoop) part(lo, hi int) stridedLoop {
+	l.dims = append([]int{hi - lo}, l.dims[1:]...)
+	l.a0, l.b0 = l.a0+lo*l.a[0], l.b0+lo*l.b[0]
+	return l
+}
