@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Runs the side-by-side benchmarks of docs/architecture.md in one window: the Go
-# benchmarks of the four workloads (Gatys step 128px and 256px, MNIST GAN step,
-# DCGAN 64x64 step) on the pure-Go backend built with GOEXPERIMENT=simd, each in
+# benchmarks of the eight workloads (Gatys step 128px and 256px, MNIST GAN step,
+# DCGAN 64x64 step, TransformerNet and AdaIN at 256px and 512px) on the pure-Go
+# backend built with GOEXPERIMENT=simd, each in
 # its own test process (for its peak RSS), and the same work in PyTorch
 # (scripts/bench/torch_cpu.py, Debian's python3-torch) just before each, then
 # prints one table. Absolute times on a shared machine swing 2-4x: read the ratios.
 #
-#   NEURALART_BENCH="gatys128 gatys256 mnistgan dcgan64"  the workloads (default: those four;
-#     adain256 adain512 are AdaIN stylisations, pkg/adain's BenchmarkAdaIN; transformernet256
-#     transformernet512 are TransformerNet stylisations, pkg/transformernet's BenchmarkTransformerNet)
+#   NEURALART_BENCH="gatys128 mnistgan"  the workloads (default: all eight, gatys128 gatys256
+#     mnistgan dcgan64 transformernet256 transformernet512 adain256 adain512; adain* are AdaIN
+#     stylisations, pkg/adain's BenchmarkAdaIN; transformernet* are TransformerNet stylisations,
+#     pkg/transformernet's BenchmarkTransformerNet)
 #   NEURALART_BENCH_COUNT=3   runs of each Go benchmark (one step each; the table has the median)
 #   NEURALART_BENCH_THREADS=N PyTorch's threads (default: the number of CPUs, as Go uses)
 #   NEURALART_BENCH_TORCH=0   skip PyTorch
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO"
-workloads=${NEURALART_BENCH:-gatys128 gatys256 mnistgan dcgan64}
+workloads=${NEURALART_BENCH:-gatys128 gatys256 mnistgan dcgan64 transformernet256 transformernet512 adain256 adain512}
 count=${NEURALART_BENCH_COUNT:-3}
 threads=${NEURALART_BENCH_THREADS:-$(nproc)}
 logs=out/bench
