@@ -3,6 +3,8 @@ package gan
 import (
 	"context"
 	"errors"
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -132,5 +134,66 @@ func TestTrainStopsOnCancelAndCheckpoints(t *testing.T) {
 	latest, ok, err := checkpoint.Latest(dir)
 	if err != nil || !ok || latest.Step != 2 {
 		t.Errorf("latest checkpoint %+v (ok %v, err %v), want the one of step 2", latest, ok, err)
+	}
+}
+
+func TestProportionalLabels(t *testing.T) {
+	// MNIST's test digits per class, and a data set without class 2.
+	for _, counts := range [][]int{{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, {5, 1, 0, 3}} {
+		var of []int
+		for c, n := range counts {
+			for range n {
+				of = append(of, c)
+			}
+		}
+		for _, n := range []int{1, 7, 100, 5000} {
+			labels := ProportionalLabels(n, of)
+			if len(labels) != n {
+				t.Fatalf("%d labels, want %d", len(labels), n)
+			}
+			given := make([]int, len(counts))
+			for k, c := range labels {
+				given[c]++
+				for class, g := range given {
+					if share := float64(counts[class]) / float64(len(of)) * float64(k+1); math.Abs(float64(g)-share) >= 1 {
+						t.Fatalf("counts %v, n %d: after %d labels class %d has %d, its share is %.2f", counts, n, k+1, class, g, share)
+					}
+				}
+			}
+		}
+	}
+	if ProportionalLabels(0, []int{1}) != nil || ProportionalLabels(3, nil) != nil {
+		t.Error("no labels asked for, or none to follow: want nil")
+	}
+}
+
+// ImagesOf draws the classes asked for, as GenerateClasses does.
+func TestImagesOfDrawsTheGivenClasses(t *testing.T) {
+	g, d := tinyClassPair()
+	tr, err := NewTrainer(newBackend(t), g, d, nil, Options{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []int{2, 0, 1, 1, 2}
+	var got []float32
+	for images, err := range tr.Sampler().ImagesOf(labels, 2, 9) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, tensors.MustCopyFlatData[float32](images)...)
+	}
+	var want []float32
+	for k, start := range []int{0, 2, 4} {
+		batch := labels[start:min(start+2, len(labels))]
+		images, err := tr.Sampler().GenerateClasses(RandomLatents(g, len(batch), 9+uint64(k)), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range tensors.MustCopyFlatData[float32](images) {
+			want = append(want, (v+1)/2)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Error("ImagesOf's images differ from GenerateClasses' of the same codes and classes")
 	}
 }

@@ -2,6 +2,7 @@ package gan
 
 import (
 	"iter"
+	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/neuralart/neuralart/pkg/datasets"
@@ -46,12 +47,30 @@ func (d *iteratorData) Labels(step int) (*tensors.Tensor, error) {
 // Images yields n generated images in batches of batchSize (the last may be
 // smaller), from latent codes drawn from seed, as NCHW float32 in [0, 1]
 // (the project's image convention, what pkg/metrics and pkg/images take).
-// A class-conditional generator draws every class equally often.
+// A class-conditional generator draws every class equally often; ImagesOf
+// draws the classes asked for.
 func (s *Sampler) Images(n, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
+	return s.images(n, cyclicLabels(0, n, s.G.Classes()), batchSize, seed)
+}
+
+// ImagesOf is Images for a class-conditional generator, image i of class
+// labels[i]. A conditional GAN models p(x | y); its images compare with data
+// (FID, precision and recall) as p(x) = Σ p(y)·p(x | y) only when y is drawn
+// as often as the data has it, which ProportionalLabels arranges: MNIST's
+// test digits are 11.4% ones and 8.9% fives, not 10% of each.
+func (s *Sampler) ImagesOf(labels []int, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
+	return s.images(len(labels), labels, batchSize, seed)
+}
+
+func (s *Sampler) images(n int, labels []int, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
 	return func(yield func(*tensors.Tensor, error) bool) {
 		for done, k := 0, uint64(0); done < n; k++ {
 			size := min(batchSize, n-done)
-			images, err := s.GenerateClasses(RandomLatents(s.G, size, seed+k), cyclicLabels(done, size, s.G.Classes()))
+			var batch []int
+			if labels != nil {
+				batch = labels[done : done+size]
+			}
+			images, err := s.GenerateClasses(RandomLatents(s.G, size, seed+k), batch)
 			if err == nil {
 				images, err = toUnitRange(images)
 			}
@@ -61,6 +80,40 @@ func (s *Sampler) Images(n, batchSize int, seed uint64) iter.Seq2[*tensors.Tenso
 			done += size
 		}
 	}
+}
+
+// ProportionalLabels returns n class labels in the proportions of the
+// labels of a data set (each class within one of n times its share),
+// interleaved so that every prefix keeps them too: the classes to ask a
+// conditional generator for when its images are compared with that data
+// (ImagesOf).
+func ProportionalLabels(n int, of []int) []int {
+	classes := 0
+	for _, c := range of {
+		classes = max(classes, c+1)
+	}
+	if n <= 0 || len(of) == 0 {
+		return nil
+	}
+	freq := make([]float64, classes)
+	for _, c := range of {
+		freq[c] += 1 / float64(len(of))
+	}
+	// Each label goes to the class furthest behind its share of the labels
+	// so far (ties to the smaller class).
+	labels := make([]int, n)
+	given := make([]int, classes)
+	for i := range labels {
+		best, lag := 0, math.Inf(-1)
+		for c, f := range freq {
+			if l := f*float64(i+1) - float64(given[c]); f > 0 && l > lag {
+				best, lag = c, l
+			}
+		}
+		labels[i] = best
+		given[best]++
+	}
+	return labels
 }
 
 // toUnitRange maps a Tanh output in [-1, 1] to [0, 1]: (x + 1) / 2.
