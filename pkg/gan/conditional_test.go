@@ -147,7 +147,7 @@ func TestProportionalLabels(t *testing.T) {
 			}
 		}
 		for _, n := range []int{1, 7, 100, 5000} {
-			labels := ProportionalLabels(n, of)
+			labels := proportionalLabels(n, of)
 			if len(labels) != n {
 				t.Fatalf("%d labels, want %d", len(labels), n)
 			}
@@ -162,21 +162,23 @@ func TestProportionalLabels(t *testing.T) {
 			}
 		}
 	}
-	if ProportionalLabels(0, []int{1}) != nil || ProportionalLabels(3, nil) != nil {
+	if proportionalLabels(0, []int{1}) != nil || proportionalLabels(3, nil) != nil {
 		t.Error("no labels asked for, or none to follow: want nil")
 	}
 }
 
-// ImagesOf draws the classes asked for, as GenerateClasses does.
-func TestImagesOfDrawsTheGivenClasses(t *testing.T) {
+// ImagesFor draws classes in the data's proportions, as GenerateClasses
+// does.
+func TestImagesForDrawsTheDataClasses(t *testing.T) {
 	g, d := tinyClassPair()
 	tr, err := NewTrainer(newBackend(t), g, d, nil, Options{Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels := []int{2, 0, 1, 1, 2}
+	data := []int{2, 2, 0, 1, 2, 2}
+	labels := proportionalLabels(5, data)
 	var got []float32
-	for images, err := range tr.Sampler().ImagesOf(labels, 2, 9) {
+	for images, err := range tr.Sampler().ImagesFor(len(labels), data, 2, 9) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,6 +196,6 @@ func TestImagesOfDrawsTheGivenClasses(t *testing.T) {
 		}
 	}
 	if !slices.Equal(got, want) {
-		t.Error("ImagesOf's images differ from GenerateClasses' of the same codes and classes")
+		t.Error("ImagesFor's images differ from GenerateClasses' of the same codes and classes")
 	}
 }

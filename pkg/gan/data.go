@@ -53,13 +53,20 @@ func (s *Sampler) Images(n, batchSize int, seed uint64) iter.Seq2[*tensors.Tenso
 	return s.images(n, cyclicLabels(0, n, s.G.Classes()), batchSize, seed)
 }
 
-// ImagesOf is Images for a class-conditional generator, image i of class
-// labels[i]. A conditional GAN models p(x | y); its images compare with data
-// (FID, precision and recall) as p(x) = Σ p(y)·p(x | y) only when y is drawn
-// as often as the data has it, which ProportionalLabels arranges: MNIST's
-// test digits are 11.4% ones and 8.9% fives, not 10% of each.
-func (s *Sampler) ImagesOf(labels []int, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
-	return s.images(len(labels), labels, batchSize, seed)
+// ImagesFor is Images for comparing with a data set whose class labels are
+// given (FID, KID, precision and recall): a class-conditional generator
+// draws its classes in the labels' proportions (proportionalLabels), an
+// unconditional one ignores them. A conditional GAN models p(x | y); its
+// images compare with data as p(x) = Σ p(y)·p(x | y) only when y is drawn
+// as often as the data has it, and MNIST's digits are 11.2% ones and 9.0%
+// fives, not 10% of each. For the class-conditional DCGAN of
+// notebooks/models at step 17 000, FID against the test digits is 10.7 with
+// Images' balanced classes and 9.5 with the training digits' proportions.
+func (s *Sampler) ImagesFor(n int, labels []int, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
+	if s.G.Classes() == 0 {
+		return s.Images(n, batchSize, seed)
+	}
+	return s.images(n, proportionalLabels(n, labels), batchSize, seed)
 }
 
 func (s *Sampler) images(n int, labels []int, batchSize int, seed uint64) iter.Seq2[*tensors.Tensor, error] {
@@ -82,12 +89,10 @@ func (s *Sampler) images(n int, labels []int, batchSize int, seed uint64) iter.S
 	}
 }
 
-// ProportionalLabels returns n class labels in the proportions of the
+// proportionalLabels returns n class labels in the proportions of the
 // labels of a data set (each class within one of n times its share),
-// interleaved so that every prefix keeps them too: the classes to ask a
-// conditional generator for when its images are compared with that data
-// (ImagesOf).
-func ProportionalLabels(n int, of []int) []int {
+// interleaved so that every prefix keeps them too.
+func proportionalLabels(n int, of []int) []int {
 	classes := 0
 	for _, c := range of {
 		classes = max(classes, c+1)

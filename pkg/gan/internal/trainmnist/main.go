@@ -9,7 +9,7 @@
 // for its command). Training resumes from the newest checkpoint in
 // -checkpoints, so an interrupted run (Ctrl-C checkpoints first) loses at
 // most -fid-every steps. A class-conditional generator's FID draws its
-// classes in the training digits' proportions (gan.ProportionalLabels).
+// classes in the training digits' proportions (gan.Sampler.ImagesFor).
 //
 // With -select, -out and -grid are the generator of the step whose FID
 // against 10 000 training digits was lowest so far, rather than of the last
@@ -25,14 +25,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"time"
 
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/neuralart/neuralart/pkg/backend"
 	"github.com/neuralart/neuralart/pkg/datasets"
 	"github.com/neuralart/neuralart/pkg/gan"
@@ -160,7 +158,7 @@ func run(ctx context.Context, c config) error {
 		if err != nil {
 			return err
 		}
-		generated, err := metrics.StatsOf(featureNet, fidImages(sampler, c.fidSamples, trainSet))
+		generated, err := metrics.StatsOf(featureNet, sampler.ImagesFor(c.fidSamples, trainSet.Labels, featureBatch, 7))
 		if err != nil {
 			return err
 		}
@@ -174,7 +172,7 @@ func run(ctx context.Context, c config) error {
 		}
 		line := fmt.Sprintf("step %5d  FID %7.2f  (train digits %.2f", trainer.Steps(), fid, fidTrain)
 		if c.average != 0 {
-			live, err := metrics.StatsOf(featureNet, fidImages(trainer.Sampler(), c.fidSamples, trainSet))
+			live, err := metrics.StatsOf(featureNet, trainer.Sampler().ImagesFor(c.fidSamples, trainSet.Labels, featureBatch, 7))
 			if err != nil {
 				return err
 			}
@@ -268,16 +266,6 @@ func evaluated(trainer *gan.Trainer, c config) (*gan.Sampler, error) {
 		return trainer.AveragedSampler()
 	}
 	return trainer.Sampler(), nil
-}
-
-// fidImages are the n images an FID measures: for a class-conditional
-// generator, of classes in the training digits' proportions (see
-// gan.Sampler.ImagesOf).
-func fidImages(s *gan.Sampler, n int, train *datasets.Dataset) iter.Seq2[*tensors.Tensor, error] {
-	if s.G.Classes() == 0 {
-		return s.Images(n, featureBatch, 7)
-	}
-	return s.ImagesOf(gan.ProportionalLabels(n, train.Labels), featureBatch, 7)
 }
 
 // saveGrid writes 100 samples at 4x, 10 to a row: row k asks for digit k
