@@ -44,7 +44,7 @@ func execConcatenate(backend *simplego.Backend, node *simplego.Node, inputs []*s
 		return out, nil
 	}
 	row := len(y) / outer
-	parallel(outer, len(y), func(lo, hi int) {
+	splitWork(outer, len(y), func(lo, hi int) {
 		offset := 0 // of input i's piece in each output row
 		for _, x := range in {
 			n := len(x) / outer

@@ -29,7 +29,7 @@ func execMax(backend *simplego.Backend, node *simplego.Node, inputs []*simplego.
 		return simplegoMax(backend, node, inputs, owned)
 	}
 	out, y, x, w := operands.out, operands.y, operands.full, operands.other
-	parallel(len(x), len(x), func(lo, hi int) {
+	splitWork(len(x), len(x), func(lo, hi int) {
 		if len(w) == 1 && len(x) != 1 {
 			maxScalar32(y[lo:hi], x[lo:hi], w[0])
 		} else {

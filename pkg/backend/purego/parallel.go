@@ -1,9 +1,6 @@
 package purego
 
-import (
-	"runtime"
-	"sync"
-)
+import "github.com/neuralart/neuralart/pkg/backend/internal/parallel"
 
 // The element-wise executors split their work over GOMAXPROCS goroutines.
 // simplego runs one op at a time here (see backend.go), so an op on one core
@@ -15,24 +12,13 @@ import (
 // 50 µs of a memory-bound pass, against a few µs to start one.
 const minParallelWork = 1 << 16
 
-// parallel calls f on consecutive parts [lo, hi) of [0, n) on up to
-// GOMAXPROCS goroutines (the calling one among them), as many as work
-// elements in all are worth.
-func parallel(n, work int, f func(lo, hi int)) {
-	p := min(runtime.GOMAXPROCS(0), n, max(1, work/minParallelWork))
-	if p <= 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < p; i++ {
-		wg.Go(func() { f(i*n/p, (i+1)*n/p) })
-	}
-	f(0, n/p)
-	wg.Wait()
+// splitWork calls f on consecutive parts [lo, hi) of [0, n) on up to
+// GOMAXPROCS goroutines, as many as work elements in all are worth.
+func splitWork(n, work int, f func(lo, hi int)) {
+	parallel.For(n, parallel.Workers(n, work, minParallelWork), f)
 }
 
-// eachParallel is each with the outermost axis split by parallel, for a
+// eachParallel is each with the outermost axis split by splitWork, for a
 // loop of work elements. The caller guarantees that different indices of
 // that axis write different outputs (a reduction's must not be reduced
 // there); a loop of one axis (a single run) runs as each.
@@ -41,7 +27,7 @@ func (l stridedLoop) eachParallel(work int, f func(a, b int)) {
 		l.each(f)
 		return
 	}
-	parallel(l.dims[0], work, func(lo, hi int) { l.part(lo, hi).each(f) })
+	splitWork(l.dims[0], work, func(lo, hi int) { l.part(lo, hi).each(f) })
 }
 
 // part is the loop over indices [lo, hi) of the outermost axis.

@@ -21,7 +21,7 @@ func execSign(backend *simplego.Backend, node *simplego.Node, inputs []*simplego
 	if !ok {
 		return simplegoSign(backend, node, inputs, owned)
 	}
-	parallel(len(x), len(x), func(lo, hi int) { sign32(y[lo:hi], x[lo:hi]) })
+	splitWork(len(x), len(x), func(lo, hi int) { sign32(y[lo:hi], x[lo:hi]) })
 	return out, nil
 }
 

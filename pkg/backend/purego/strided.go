@@ -413,7 +413,7 @@ func execBroadcastBinary(backend *simplego.Backend, node *simplego.Node, inputs 
 		smallFirst = false // commutative
 	}
 	if smallShape.Equal(outShape) {
-		parallel(len(x), len(x), func(lo, hi int) { binaryRun(op, smallFirst, res[lo:hi], x[lo:hi], v[lo:hi]) })
+		splitWork(len(x), len(x), func(lo, hi int) { binaryRun(op, smallFirst, res[lo:hi], x[lo:hi], v[lo:hi]) })
 		return out, nil
 	}
 	smallStrides := make([]int, outShape.Rank()) // a scalar's: all 0

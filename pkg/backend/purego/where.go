@@ -56,7 +56,7 @@ func execWhere(backend *simplego.Backend, node *simplego.Node, inputs []*simpleg
 			return simplegoWhere(backend, node, inputs, owned)
 		}
 	}
-	parallel(len(y), len(y), func(lo, hi int) { where32(y[lo:hi], condition[lo:hi], onTrue[lo:hi], onFalse[lo:hi]) })
+	splitWork(len(y), len(y), func(lo, hi int) { where32(y[lo:hi], condition[lo:hi], onTrue[lo:hi], onFalse[lo:hi]) })
 	return out, nil
 }
 

@@ -1,9 +1,9 @@
 package conv
 
 import (
-	"runtime"
 	"sync"
 
+	"github.com/neuralart/neuralart/pkg/backend/internal/parallel"
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 )
 
@@ -219,7 +219,7 @@ func (p *Problem) kernelMatrix(w []float32, g, outs, depth int, scratch **[]floa
 // fillPatch sets dst ([rows][n]) to the patch rows r0… of group g for the
 // columns j0…j0+n-1, splitting the rows over the CPUs.
 func (p *Problem) fillPatch(dst, x []float32, g, r0, rows, j0, n int) {
-	parallel(rows, rows*n, func(lo, hi int) {
+	parallel.For(rows, parallel.Workers(rows, rows*n, 1<<15), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p.fillRow(dst[i*n:(i+1)*n], x, g, r0+i, j0)
 		}
@@ -368,22 +368,6 @@ func (m *columnMap) fill(seg, x []float32, base, ow int) {
 		seg[c] = x[src]
 		src += m.step
 	}
-}
-
-// parallel runs f over [0, n) split across the CPUs when the work (in
-// values touched) is worth a goroutine each.
-func parallel(n, work int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), n, max(1, work/(1<<15)))
-	if workers <= 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += chunk {
-		wg.Go(func() { f(lo, min(lo+chunk, n)) })
-	}
-	wg.Wait()
 }
 
 var scratchPool sync.Pool

@@ -1,9 +1,9 @@
 package winograd
 
 import (
-	"runtime"
 	"sync"
 
+	"github.com/neuralart/neuralart/pkg/backend/internal/parallel"
 	"github.com/neuralart/neuralart/pkg/backend/internal/sgemm"
 )
 
@@ -84,7 +84,7 @@ func (a Algorithm) TransformKernel(w []float32, cout, cin int, strides [4]int, f
 	if flipW {
 		base, cs = base+2*cs, -cs
 	}
-	parallel(cout, 1, func(lo, hi int) {
+	parallelFor(cout, 1, func(lo, hi int) {
 		var g [9]float64
 		var u [36]float64
 		row := make([]float32, aa*cin) // U[·][co][·], ξ-major
@@ -149,9 +149,9 @@ func Conv(k *Kernel, x []float32, batch, h, w int, xs [4]int, padTop, padLeft, o
 			s.tiles[t].line = g / tilesW
 		}
 		groups := c.n8 / 8
-		parallel(k.cin*groups, 2, c.transformInput)
-		parallel(alg.alpha*alg.alpha, 1, c.multiply)
-		parallel(k.cout*groups, 2, c.transformOutput)
+		parallelFor(k.cin*groups, 2, c.transformInput)
+		parallelFor(alg.alpha*alg.alpha, 1, c.multiply)
+		parallelFor(k.cout*groups, 2, c.transformOutput)
 	}
 }
 
@@ -320,20 +320,10 @@ func (c *conv) transformOutput(lo, hi int) {
 	}
 }
 
-// parallel calls f on consecutive parts of [0, n), on up to GOMAXPROCS
+// parallelFor calls f on consecutive parts of [0, n), on up to GOMAXPROCS
 // goroutines with at least grain elements each.
-func parallel(n, grain int, f func(lo, hi int)) {
-	p := min(runtime.GOMAXPROCS(0), max(1, n/grain))
-	if p == 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < p; i++ {
-		wg.Go(func() { f(i*n/p, (i+1)*n/p) })
-	}
-	f(0, n/p)
-	wg.Wait()
+func parallelFor(n, grain int, f func(lo, hi int)) {
+	parallel.For(n, parallel.Workers(n, n, grain), f)
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
