@@ -30,6 +30,17 @@ func (l stridedLoop) eachParallel(work int, f func(a, b int)) {
 	splitWork(l.dims[0], work, func(lo, hi int) { l.part(lo, hi).each(f) })
 }
 
+// eachReducing is each for a reduction of a into b: split by eachParallel
+// when the outermost axis is kept (b steps along it, so its indices reduce
+// into different outputs), on one goroutine when it is reduced.
+func (l stridedLoop) eachReducing(work int, f func(a, b int)) {
+	if l.b[0] != 0 {
+		l.eachParallel(work, f)
+		return
+	}
+	l.each(f)
+}
+
 // part is the loop over indices [lo, hi) of the outermost axis.
 func (l stridedLoop) part(lo, hi int) stridedLoop {
 	l.dims = append([]int{hi - lo}, l.dims[1:]...)

@@ -5,49 +5,14 @@ package purego
 import "simd/archsimd"
 
 // Element-wise float32 loops on AVX's eight lanes, each ending on its Go
-// version (strided.go, max.go) for the last len%8 elements and on CPUs
+// version (strided.go) for the last len%8 elements and on CPUs
 // without AVX.
 
 var hasAVX = archsimd.X86.AVX()
 
-// maxScalar32 sets y[i] = max(x[i], k), eight lanes at a time. VMAXPS
-// returns its second operand when either is NaN, so the Merge puts x's NaN
-// lanes back.
-func maxScalar32(y, x []float32, k float32) {
-	if !hasAVX {
-		maxScalarGo(y, x, k)
-		return
-	}
-	y = y[:len(x)]
-	kv := archsimd.BroadcastFloat32x8(k)
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := archsimd.LoadFloat32x8Slice(x[i : i+8])
-		v.Max(kv).Merge(v, v.Equal(v)).StoreSlice(y[i : i+8])
-	}
-	maxScalarGo(y[i:], x[i:], k)
-}
-
-// maxPairs32 sets y[i] = max(x[i], w[i]), eight lanes at a time, NaN from
-// either side propagating.
-func maxPairs32(y, x, w []float32) {
-	if !hasAVX {
-		maxPairsGo(y, x, w)
-		return
-	}
-	y, w = y[:len(x)], w[:len(x)]
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := archsimd.LoadFloat32x8Slice(x[i : i+8])
-		u := archsimd.LoadFloat32x8Slice(w[i : i+8])
-		v.Max(u).Merge(v, v.Equal(v)).Merge(u, u.Equal(u)).StoreSlice(y[i : i+8])
-	}
-	maxPairsGo(y[i:], x[i:], w[i:])
-}
-
 // binaryRunScalar sets run to src op k (k op src when kFirst): a bias added
 // to every pixel of a channel, a norm's mean subtracted or deviation divided
-// by.
+// by, a ReLU.
 func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
 	if !hasAVX {
 		binaryRunScalarGo(op, kFirst, run, src, k)
@@ -77,9 +42,16 @@ func binaryRunScalar(op binaryOp, kFirst bool, run, src []float32, k float32) {
 		for i := 0; i < n; i += 8 {
 			kv.Div(archsimd.LoadFloat32x8Slice(src[i : i+8])).StoreSlice(run[i : i+8])
 		}
-	default:
+	case op == binaryDiv:
 		for i := 0; i < n; i += 8 {
 			archsimd.LoadFloat32x8Slice(src[i : i+8]).Div(kv).StoreSlice(run[i : i+8])
+		}
+	default:
+		// VMAXPS returns its second operand when either is NaN, so the
+		// Merge puts src's NaN lanes back.
+		for i := 0; i < n; i += 8 {
+			v := archsimd.LoadFloat32x8Slice(src[i : i+8])
+			v.Max(kv).Merge(v, v.Equal(v)).StoreSlice(run[i : i+8])
 		}
 	}
 	binaryRunScalarGo(op, kFirst, run[n:], src[n:], k)
@@ -141,9 +113,14 @@ func binaryRun(op binaryOp, wFirst bool, run, src, w []float32) {
 		for i := 0; i < n; i += 8 {
 			archsimd.LoadFloat32x8Slice(src[i : i+8]).Sub(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
 		}
-	default:
+	case binaryDiv:
 		for i := 0; i < n; i += 8 {
 			archsimd.LoadFloat32x8Slice(src[i : i+8]).Div(archsimd.LoadFloat32x8Slice(w[i : i+8])).StoreSlice(run[i : i+8])
+		}
+	default: // NaN from either side propagating, as in the scalar loop
+		for i := 0; i < n; i += 8 {
+			v, u := archsimd.LoadFloat32x8Slice(src[i:i+8]), archsimd.LoadFloat32x8Slice(w[i:i+8])
+			v.Max(u).Merge(v, v.Equal(v)).Merge(u, u.Equal(u)).StoreSlice(run[i : i+8])
 		}
 	}
 	binaryRunGo(op, false, run[n:], src[n:], w[n:])

@@ -57,13 +57,13 @@ func TestMax32NaN(t *testing.T) {
 	x[2], x[9], x[18] = nan, nan, nan
 	w[4], w[9], w[17] = nan, nan, nan
 	y := make([]float32, len(x))
-	maxScalar32(y, x, 0)
+	binaryRunScalar(binaryMax, false, y, x, 0)
 	for i, v := range x {
 		if want := max(v, 0); math.Float32bits(y[i]) != math.Float32bits(want) && !(y[i] != y[i] && want != want) {
 			t.Errorf("max(%g, 0) = %g, want %g", v, y[i], want)
 		}
 	}
-	maxPairs32(y, x, w)
+	binaryRun(binaryMax, false, y, x, w)
 	for i, v := range x {
 		if want := max(v, w[i]); y[i] != want && !(y[i] != y[i] && want != want) {
 			t.Errorf("max(%g, %g) = %g, want %g", v, w[i], y[i], want)
@@ -80,7 +80,7 @@ func TestBinaryRunScalar(t *testing.T) {
 		for i := range src {
 			src[i] = float32(rng.NormFloat64()) + 3
 		}
-		for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv} {
+		for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv, binaryMax} {
 			for _, kFirst := range []bool{false, true} {
 				got, want := make([]float32, n), make([]float32, n)
 				binaryRunScalar(op, kFirst, got, src, 1.7)
@@ -153,7 +153,7 @@ func TestBinaryRun(t *testing.T) {
 		for i := range src {
 			src[i], w[i] = float32(rng.NormFloat64())+3, float32(rng.NormFloat64())-3
 		}
-		for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv} {
+		for _, op := range []binaryOp{binaryAdd, binaryMul, binarySub, binaryDiv, binaryMax} {
 			for _, wFirst := range []bool{false, true} {
 				got, want := make([]float32, n), make([]float32, n)
 				binaryRun(op, wFirst, got, src, w)
